@@ -1,0 +1,225 @@
+"""The database schema (SQLAlchemy 2). Times are stored as naive UTC and read back aware."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime in Python, a naive UTC timestamp in every database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not accepted; pass an aware UTC time")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names for migrations."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Recruiter(Base):
+    """A person who acts on moments, reached by email or webhook."""
+
+    __tablename__ = "recruiter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    webhook_url: Mapped[str | None] = mapped_column(String(2000))
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class Employer(Base):
+    """A company members work for; one row however its name is spelled."""
+
+    __tablename__ = "employer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    website: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime]
+
+
+class Member(Base):
+    """A person in the pool."""
+
+    __tablename__ = "member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    title: Mapped[str | None] = mapped_column(String(300))
+    last_contact_on: Mapped[date | None] = mapped_column(Date)
+    last_topic: Mapped[str | None] = mapped_column(Text)
+    interests: Mapped[str | None] = mapped_column(Text)
+    next_action: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("recruiter.id"), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    profile_urls: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_until: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    employer: Mapped[Employer | None] = relationship()
+    owner: Mapped[Recruiter | None] = relationship()
+
+
+class Source(Base):
+    """Something polled, with its fetch state."""
+
+    __tablename__ = "source"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    kind: Mapped[str] = mapped_column(String(30), default="feed")
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    next_poll_at: Mapped[datetime] = mapped_column(index=True)
+    last_polled_at: Mapped[datetime | None]
+    last_status: Mapped[str | None] = mapped_column(String(200))
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    employer: Mapped[Employer | None] = relationship()
+
+
+class Item(Base):
+    """One entry of a feed, stored once per source."""
+
+    __tablename__ = "item"
+    __table_args__ = (UniqueConstraint("source_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str | None] = mapped_column(String(2000))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None]
+    fetched_at: Mapped[datetime]
+    detected_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class Signal(Base):
+    """Something detected about a member or an employer, once per event."""
+
+    __tablename__ = "signal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"))
+    headline: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(2000))
+    confidence: Mapped[float] = mapped_column(Float, default=0.5)
+    occurred_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    planned_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class Moment(Base):
+    """A timed suggestion to contact one member for one reason."""
+
+    __tablename__ = "moment"
+    __table_args__ = (
+        UniqueConstraint("signal_id", "member_id"),
+        Index("ix_moment_status_not_before", "status", "not_before"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    signal_id: Mapped[int | None] = mapped_column(ForeignKey("signal.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    reason: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    recruiter_id: Mapped[int | None] = mapped_column(ForeignKey("recruiter.id"))
+    draft: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    routed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    member: Mapped[Member] = relationship()
+    signal: Mapped[Signal | None] = relationship()
+    recruiter: Mapped[Recruiter | None] = relationship()
+
+
+class Contact(Base):
+    """A recorded touch with a member, with its outcome."""
+
+    __tablename__ = "contact"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    moment_id: Mapped[int | None] = mapped_column(ForeignKey("moment.id"), unique=True)
+    contacted_at: Mapped[datetime]
+    outcome: Mapped[str | None] = mapped_column(String(20))
+
+
+class Delivery(Base):
+    """One send of a moment on one channel; the outbox row that says a send is owed."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (UniqueConstraint("moment_id", "channel"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moment_id: Mapped[int] = mapped_column(ForeignKey("moment.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    moment: Mapped[Moment] = relationship()

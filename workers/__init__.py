@@ -1,0 +1,1 @@
+"""The keepwarm runtime: settings, database, broker, actors, services, notifiers and CLI."""

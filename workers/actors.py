@@ -1,0 +1,74 @@
+"""The pipeline's actors: thin edges that take ids and call one service each.
+
+Run them with ``keepwarm worker`` or the stock ``dramatiq workers.actors``. Polls and
+deliveries keep their retry state in the database (the scheduler re-derives them),
+so their messages are not retried by dramatiq.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import dramatiq
+
+from sources import PermanentError
+from workers import broker as _broker  # noqa: F401 - the broker must exist before actors
+from workers.app import current_app
+from workers.services.delivery import deliver as deliver_service
+from workers.services.detection import detect_item
+from workers.services.planning import plan_signal
+from workers.services.polling import poll_source
+from workers.services.routing import route_moment
+from workers.services.scheduler import Enqueue
+
+QUEUE_POLL = "poll"
+QUEUE_PIPELINE = "pipeline"
+QUEUES = (QUEUE_POLL, QUEUE_PIPELINE)
+_STAGE: dict[str, Any] = {
+    "queue_name": QUEUE_PIPELINE, "max_retries": 3, "min_backoff": 1_000, "max_backoff": 10_000,
+    "time_limit": 120_000, "throws": (PermanentError,),
+}
+_ONCE: dict[str, Any] = {"max_retries": 0, "time_limit": 120_000, "max_age": 3_600_000}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dramatiq.actor(queue_name=QUEUE_POLL, **_ONCE)
+def poll(source_id: int) -> None:
+    """Fetch one source and hand each new item to detection."""
+    for item_id in poll_source(current_app(), source_id, _now()):
+        detect.send(item_id)
+
+
+@dramatiq.actor(**_STAGE)
+def detect(item_id: int) -> None:
+    """Find signals in one item and hand each new one to planning."""
+    for signal_id in detect_item(current_app(), item_id, _now()):
+        plan.send(signal_id)
+
+
+@dramatiq.actor(**_STAGE)
+def plan(signal_id: int) -> None:
+    """Turn one signal into moments and hand each to routing."""
+    for moment_id in plan_signal(current_app(), signal_id, _now()):
+        route.send(moment_id)
+
+
+@dramatiq.actor(**_STAGE)
+def route(moment_id: int) -> None:
+    """Apply the contact policy to one moment and hand an owed delivery on."""
+    delivery_id = route_moment(current_app(), moment_id, _now())
+    if delivery_id is not None:
+        deliver.send(delivery_id)
+
+
+@dramatiq.actor(queue_name=QUEUE_PIPELINE, **_ONCE)
+def deliver(delivery_id: int) -> None:
+    """Send one owed delivery."""
+    deliver_service(current_app(), delivery_id, _now())
+
+
+ENQUEUE = Enqueue(poll=poll.send, detect=detect.send, plan=plan.send, route=route.send, deliver=deliver.send)

@@ -1,0 +1,64 @@
+"""The process's runtime parts, built once from settings: database, HTTP client, matcher."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from sources.fetch import Fetcher
+from workers.db import make_engine, make_sessionmaker, upgrade
+from workers.settings import Settings
+
+
+@dataclass
+class App:
+    """Everything a service needs from the outside, made from one Settings object."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    fetcher: Fetcher
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, settings: Settings, *, migrate: bool | None = None) -> App:
+        """Connect to the database (migrating the embedded one) and make the HTTP client."""
+        url = settings.effective_database_url
+        if migrate if migrate is not None else url.startswith("sqlite"):
+            upgrade(url)
+        engine = make_engine(url)
+        fetcher = Fetcher(
+            user_agent=settings.user_agent,
+            timeout=settings.fetch_timeout,
+            max_bytes=settings.max_response_bytes,
+            allowed_networks=settings.allow_private_networks,
+        )
+        return cls(settings=settings, engine=engine, sessions=make_sessionmaker(engine), fetcher=fetcher)
+
+    def close(self) -> None:
+        """Release connections."""
+        self.fetcher.close()
+        self.engine.dispose()
+
+
+_current: App | None = None
+_current_lock = threading.Lock()
+
+
+def current_app() -> App:
+    """The process's App, built from the environment on first use."""
+    global _current
+    with _current_lock:
+        if _current is None:
+            _current = App.build(Settings.from_env())
+        return _current
+
+
+def use_app(app: App | None) -> None:
+    """Make ``app`` the process's App (the CLI, the demo and tests set it explicitly)."""
+    global _current
+    with _current_lock:
+        _current = app

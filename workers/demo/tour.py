@@ -1,0 +1,157 @@
+"""``keepwarm demo``: the whole pipeline on loopback servers, with no network and no services."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from models.schema import Delivery, Employer
+from workers.demo.servers import MailCatcher, SiteServer, WebhookReceiver, render
+
+PAGES = {
+    "/acme/": ("acme-index.html", "text/html; charset=utf-8"),
+    "/acme/news.xml": ("acme-news.xml", "application/rss+xml"),
+    "/bakker/": ("bakker-index.html", "text/html; charset=utf-8"),
+    "/bakker/feed": ("bakker-feed.xml", "application/atom+xml"),
+    "/wire/nieuws.xml": ("wire-nieuws.xml", "application/rss+xml"),
+}
+
+
+def demo_site() -> SiteServer:
+    """The bundled news site, not yet started."""
+    folder = resources.files("workers.demo") / "site"
+    return SiteServer({path: ((folder / name).read_text("utf-8"), kind) for path, (name, kind) in PAGES.items()})
+
+
+def demo_pool(base: str, now: datetime) -> str:
+    """The bundled pool file with dates relative to ``now`` and the site's address."""
+    return render((resources.files("workers.demo") / "pool.csv").read_text("utf-8"), base=base, now=now)
+
+
+def run_tour(console: Console, keep: Path | None = None) -> int:
+    """Run the tour; return 0 when every stage showed what it should."""
+    os.environ.pop("KEEPWARM_BROKER_URL", None)  # the tour is embedded by definition
+    site, mail, hooks = demo_site(), MailCatcher(), WebhookReceiver()
+    for server in (site, mail, hooks):
+        server.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="keepwarm-demo-") as tmp:
+            folder = keep or Path(tmp)
+            folder.mkdir(parents=True, exist_ok=True)
+            return _tour(console, folder, site, mail, hooks)
+    finally:
+        for server in (site, mail, hooks):
+            server.stop()
+
+
+def _tour(console: Console, folder: Path, site: SiteServer, mail: MailCatcher, hooks: WebhookReceiver) -> int:
+    from workers.app import App, use_app
+    from workers.cli import moment_rows
+    from workers.db import transaction
+    from workers.logs import configure_logging
+    from workers.services.directory import add_source, recruiter_for_email
+    from workers.services.pool_import import import_pool
+    from workers.settings import Settings
+
+    now = datetime.now(UTC)
+    settings = Settings.from_values({
+        "data_dir": str(folder), "allow_private_networks": "127.0.0.0/8",
+        "smtp_host": "127.0.0.1", "smtp_port": str(mail.port), "log_level": "WARNING",
+        "mail_from": "keepwarm@agency.example",
+    })
+    configure_logging(settings)
+    (folder / "keepwarm.db").unlink(missing_ok=True)
+    app = App.build(settings)
+    use_app(app)
+    try:
+        console.rule("1. keepwarm import pool.csv (Dutch headers, one bad row)")
+        pool_file = folder / "pool.csv"
+        pool_file.write_text(demo_pool(site.base, now), "utf-8")
+        report = import_pool(app, pool_file, now)
+        console.print(f"created {report.created}, updated {report.updated}, rejected {len(report.rejected)}")
+        for rejection in report.rejected:
+            console.print(f"  line {rejection.line}: {rejection.reason}", markup=False)
+
+        console.rule("2. recruiters and sources")
+        with transaction(app.sessions) as session:
+            bram = recruiter_for_email(session, "bram@agency.example", now)
+            bram.channel, bram.webhook_url = "webhook", f"{hooks.base}/hooks/keepwarm"
+            add_source(session, f"{site.base}/wire/nieuws.xml", now)
+        _discover(console, app)
+
+        console.rule("3. keepwarm run --once")
+        from workers.runtime import run_embedded
+
+        run_embedded(app, once=True)
+
+        console.rule("4. moments")
+        rows = moment_rows(app)
+        table = Table("id", "member", "kind", "status", "reason")
+        for row in rows:
+            table.add_row(str(row["id"]), row["member"], row["kind"], row["status"], row["reason"] or "")
+        console.print(table)
+        for row in rows:
+            if row["status"] in ("delivered", "routed", "deferred"):
+                console.print(f"[bold]draft for moment {row['id']} ({row['member']}):[/bold]")
+                console.print(f"  {row['draft']}", markup=False)
+
+        console.rule("5. deliveries")
+        with app.sessions() as session:
+            for delivery in session.scalars(select(Delivery).order_by(Delivery.id)):
+                console.print(f"moment {delivery.moment_id}: {delivery.channel} to {delivery.target}: {delivery.status}", markup=False)
+        for message in mail.inbox:
+            console.print(f"SMTP catcher got: {message['Subject']} -> {message['X-Envelope-To']}", markup=False)
+        for hook in hooks.received:
+            console.print(f"webhook receiver got: moment {hook['json']['moment_id']} ({hook['json']['kind']})")
+        return _verdict(console, rows, len(mail.inbox), len(hooks.received))
+    finally:
+        use_app(None)
+        app.close()
+
+
+def _discover(console: Console, app: object) -> None:
+    from sources.discover import discover_feed
+    from workers.app import App
+    from workers.db import transaction
+    from workers.services.directory import add_source
+
+    assert isinstance(app, App)
+    now = datetime.now(UTC)
+    with app.sessions() as session:
+        employers = session.execute(
+            select(Employer.id, Employer.name, Employer.website).where(Employer.website.is_not(None))
+        ).tuples().all()
+    for employer_id, name, website in employers:
+        assert website is not None
+        feed = discover_feed(app.fetcher, website)
+        console.print(f"sources discover: {name}: {feed or 'no feed'}", markup=False)
+        if feed:
+            with transaction(app.sessions) as session:
+                add_source(session, feed, now, employer=session.get(Employer, employer_id))
+
+
+def _verdict(console: Console, rows: list[dict[str, object]], emails: int, hooks: int) -> int:
+    kinds = {r["kind"] for r in rows if r["status"] == "delivered"}
+    missing = []
+    if "company_news" not in kinds:
+        missing.append("a delivered company-news moment")
+    if not any(r["kind"] == "press_mention" for r in rows):
+        missing.append("a press-mention moment")
+    if not any(r["status"] == "deferred" for r in rows):
+        missing.append("a deferred moment")
+    if not emails:
+        missing.append("an email")
+    if not hooks:
+        missing.append("a webhook")
+    if missing:
+        console.print(f"[red]demo incomplete: missing {', '.join(missing)}[/red]")
+        return 1
+    console.print("[green]demo complete: every stage ran on loopback servers[/green]")
+    return 0

@@ -1,0 +1,83 @@
+"""Running keepwarm: the scheduler loop, embedded workers, and run-once for cron."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+
+import structlog
+
+from workers.app import App
+from workers.services.scheduler import tick
+
+log = structlog.get_logger(__name__)
+
+
+class StopFlag:
+    """Set by SIGINT/SIGTERM; loops check it between ticks."""
+
+    def __init__(self) -> None:
+        self.event = threading.Event()
+
+    def install(self) -> None:
+        """Stop on Ctrl-C and on SIGTERM."""
+        def _stop(signum: int, _frame: FrameType | None) -> None:
+            log.info("shutdown.requested", signal=signum)
+            self.event.set()
+        signal.signal(signal.SIGINT, _stop)
+        signal.signal(signal.SIGTERM, _stop)
+
+
+def scheduler_loop(app: App, stop: StopFlag, clock: Callable[[], datetime] | None = None) -> None:
+    """Tick every ``tick_seconds`` until stopped."""
+    from workers.actors import ENQUEUE
+
+    now = clock or (lambda: datetime.now(UTC))
+    log.info("scheduler.started", tick_seconds=app.settings.tick_seconds)
+    while not stop.event.is_set():
+        try:
+            sent = tick(app, now(), ENQUEUE)
+            if sent:
+                log.info("scheduler.tick", enqueued=sent)
+        except Exception:  # a database hiccup must not end the scheduler
+            log.exception("scheduler.tick_failed")
+        stop.event.wait(app.settings.tick_seconds)
+    log.info("scheduler.stopped")
+
+
+def run_embedded(app: App, *, once: bool, stop: StopFlag | None = None) -> int:
+    """Scheduler and worker threads in this process; ``once`` drains and returns."""
+    import dramatiq
+
+    from workers.broker import broker
+
+    worker = dramatiq.Worker(broker, worker_threads=app.settings.worker_threads, worker_timeout=100)
+    worker.start()
+    try:
+        if once:
+            return drain(app)
+        flag = stop or StopFlag()
+        scheduler_loop(app, flag)
+        return 0
+    finally:
+        worker.stop()
+
+
+def drain(app: App, *, max_rounds: int = 5) -> int:
+    """Tick and wait for every queue to empty, until a tick finds nothing owed."""
+    from workers.actors import ENQUEUE, QUEUES
+    from workers.broker import broker
+
+    total = 0
+    for _ in range(max_rounds):
+        sent = tick(app, datetime.now(UTC), ENQUEUE, grace=timedelta(0))
+        total += sent
+        for queue in QUEUES:
+            broker.join(queue, fail_fast=False)  # type: ignore[attr-defined]
+        if sent == 0:
+            return total
+    log.warning("drain.incomplete", rounds=max_rounds)
+    return total

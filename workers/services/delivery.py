@@ -1,0 +1,91 @@
+"""Deliver: send an owed delivery once, by email or webhook, retrying failures with backoff."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import structlog
+from sqlalchemy import update
+
+from models.schedule import backoff
+from models.schema import Delivery, Moment
+from sources import PermanentError, SourceError
+from workers.app import App
+from workers.db import transaction
+from workers.notifiers import Notice, send_email, send_webhook
+
+log = structlog.get_logger(__name__)
+_rng = random.Random()
+
+MAX_ATTEMPTS = 8
+RETRY_BASE = timedelta(minutes=1)
+RETRYABLE = ("pending", "failed")
+
+
+def deliver(app: App, delivery_id: int, now: datetime) -> str:
+    """Send one delivery if it is owed now; return its status afterwards."""
+    notice = _claim(app, delivery_id, now)
+    if notice is None:
+        return "not owed"
+    channel, target, payload = notice
+    try:
+        if channel == "webhook":
+            send_webhook(app.fetcher, target, payload)
+        else:
+            send_email(app.settings, target, payload)
+    except SourceError as exc:
+        return _record_failure(app, delivery_id, exc, now)
+    with transaction(app.sessions) as session:
+        delivery = session.get_one(Delivery, delivery_id)
+        delivery.status, delivery.sent_at, delivery.last_error = "sent", now, None
+        moment = session.get_one(Moment, delivery.moment_id)
+        if moment.status == "routed":
+            moment.status = "delivered"
+    log.info("delivery.sent", delivery_id=delivery_id, moment_id=payload.moment_id, channel=channel)
+    return "sent"
+
+
+def _claim(app: App, delivery_id: int, now: datetime) -> tuple[str, str, Notice] | None:
+    """Move the delivery to ``sending`` if it is owed; only one worker can win this."""
+    with transaction(app.sessions) as session:
+        claimed = session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status.in_(RETRYABLE), Delivery.next_attempt_at <= now)
+            .values(status="sending", attempts=Delivery.attempts + 1)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        delivery = session.get_one(Delivery, delivery_id)
+        session.refresh(delivery)
+        moment = delivery.moment
+        member = moment.member
+        signal = moment.signal
+        notice = Notice(
+            delivery_id=delivery.id,
+            moment_id=moment.id,
+            member_id=member.id,
+            kind=moment.kind,
+            member_name=member.name,
+            employer=member.employer.name if member.employer else None,
+            headline=signal.headline if signal else moment.kind,
+            url=signal.url if signal else None,
+            draft=moment.draft,
+            reason=moment.reason or "",
+            expires_at=moment.expires_at.isoformat(),
+            idempotency_key=f"keepwarm-delivery-{delivery.id}",
+        )
+        return delivery.channel, delivery.target, notice
+
+
+def _record_failure(app: App, delivery_id: int, exc: SourceError, now: datetime) -> str:
+    with transaction(app.sessions) as session:
+        delivery = session.get_one(Delivery, delivery_id)
+        delivery.last_error = str(exc)[:2000]
+        if isinstance(exc, PermanentError) or delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = "dead"
+        else:
+            delivery.status = "failed"
+            delivery.next_attempt_at = backoff(now, RETRY_BASE, delivery.attempts, _rng)
+    log.warning("delivery.failed", delivery_id=delivery_id, error=type(exc).__name__, status=delivery.status)
+    return delivery.status

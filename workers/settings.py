@@ -1,0 +1,152 @@
+"""Settings: read once from ``KEEPWARM_*`` environment variables (and an optional file)."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from models.policy import ContactPolicy
+
+
+class SettingsError(ValueError):
+    """A setting has a value keepwarm cannot use."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything that can be configured, with its default."""
+
+    data_dir: Path = Path("keepwarm-data")
+    database_url: str = ""
+    broker_url: str = ""
+    broker_namespace: str = "keepwarm"
+    allow_private_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    user_agent: str = "keepwarm/0.1 (+https://github.com/keepwarm/keepwarm)"
+    fetch_timeout: float = 10.0
+    max_response_bytes: int = 5_000_000
+    poll_interval: int = 3600
+    max_item_age_days: int = 30
+    news_search_url: str = ""
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "keepwarm@localhost"
+    tick_seconds: float = 30.0
+    worker_threads: int = 4
+    min_gap_days: int = 90
+    max_per_year: int = 3
+    log_format: str = "auto"
+    log_level: str = "INFO"
+
+    @property
+    def embedded(self) -> bool:
+        """True without a broker URL: in-memory broker, workers in this process."""
+        return not self.broker_url
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured database, or the SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'keepwarm.db').resolve()}"
+
+    @property
+    def policy(self) -> ContactPolicy:
+        """The pool's contact policy."""
+        from datetime import timedelta
+
+        return ContactPolicy(min_gap=timedelta(days=self.min_gap_days), max_per_year=self.max_per_year)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``KEEPWARM_*`` variables; ``KEEPWARM_CONFIG`` names a file."""
+        env = dict(os.environ if environ is None else environ)
+        values: dict[str, str] = {}
+        config_file = env.get("KEEPWARM_CONFIG")
+        if config_file:
+            values.update(_read_config_file(Path(config_file)))
+        values.update(
+            {k[len("KEEPWARM_") :].lower(): v for k, v in env.items() if k.startswith("KEEPWARM_")}
+        )
+        values.pop("config", None)
+        return cls.from_values(values)
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, str]) -> Settings:
+        """Validate string values by field name; unknown names are an error."""
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            names = ", ".join(f"KEEPWARM_{n.upper()}" for n in unknown)
+            raise SettingsError(f"unknown setting(s): {names}")
+        parsed: dict[str, Any] = {}
+        for name, raw in values.items():
+            try:
+                parsed[name] = _PARSERS.get(name, _parse_by_default(known[name].default))(raw)
+            except (TypeError, ValueError) as exc:
+                raise SettingsError(f"KEEPWARM_{name.upper()}={raw!r}: {exc}") from exc
+        settings = cls(**parsed)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Reject combinations that cannot work."""
+        if self.broker_url and not self.broker_url.startswith(("redis://", "rediss://")):
+            raise SettingsError("KEEPWARM_BROKER_URL must be a redis:// URL")
+        if self.fetch_timeout <= 0 or self.max_response_bytes <= 0 or self.poll_interval <= 0:
+            raise SettingsError("fetch timeout, response cap and poll interval must be positive")
+        if self.log_format not in ("auto", "json", "console"):
+            raise SettingsError("KEEPWARM_LOG_FORMAT must be auto, json or console")
+        if self.news_search_url and "{query}" not in self.news_search_url:
+            raise SettingsError("KEEPWARM_NEWS_SEARCH_URL must contain {query}")
+        self.policy  # noqa: B018 - validates the policy values
+
+
+def _parse_networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    parts = [p.strip() for p in raw.replace(";", ",").split(",") if p.strip()]
+    return tuple(ipaddress.ip_network(p, strict=False) for p in parts)
+
+
+def _parse_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("expected true or false")
+
+
+def _parse_by_default(default: Any) -> Any:
+    if isinstance(default, bool):
+        return _parse_bool
+    if isinstance(default, Path):
+        return Path
+    return type(default)
+
+
+_PARSERS: dict[str, Any] = {"allow_private_networks": _parse_networks}
+
+
+def _read_config_file(path: Path) -> dict[str, str]:
+    """Read ``NAME=value`` lines (the names with or without the ``KEEPWARM_`` prefix)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise SettingsError(f"cannot read KEEPWARM_CONFIG file {path}: {exc}") from exc
+    values: dict[str, str] = {}
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        if not sep:
+            raise SettingsError(f"{path}:{number}: expected NAME=value")
+        name = name.strip().removeprefix("KEEPWARM_").lower()
+        values[name] = value.strip().strip('"').strip("'")
+    return values
