@@ -64,8 +64,18 @@ class DraftFacts:
 
 
 _MONTHS_NL = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 
 _OPENINGS = {
@@ -82,7 +92,10 @@ _OPENINGS = {
         MomentKind.CONGRATULATE_AWARD: "Hoi {name}, gefeliciteerd met de prijs!",
     },
 }
-_FALLBACK_OPENING = {"en": "Hi {name}, it has been a while!", "nl": "Hoi {name}, het is alweer even geleden!"}
+_FALLBACK_OPENING = {
+    "en": "Hi {name}, it has been a while!",
+    "nl": "Hoi {name}, het is alweer even geleden!",
+}
 _TOPIC = {
     "en": "When we spoke in {month} we talked about {topic}.",
     "nl": "Toen we elkaar in {month} spraken, hadden we het over {topic}.",

@@ -7,9 +7,35 @@ import unicodedata
 
 _LEGAL_SUFFIXES = frozenset(
     {
-        "bv", "nv", "vof", "cv", "ltd", "limited", "inc", "incorporated", "llc", "llp",
-        "plc", "gmbh", "ag", "sa", "sas", "sarl", "srl", "spa", "ab", "as", "oy", "co",
-        "corp", "corporation", "company", "holding", "holdings", "group", "groep",
+        "bv",
+        "nv",
+        "vof",
+        "cv",
+        "ltd",
+        "limited",
+        "inc",
+        "incorporated",
+        "llc",
+        "llp",
+        "plc",
+        "gmbh",
+        "ag",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "ab",
+        "as",
+        "oy",
+        "co",
+        "corp",
+        "corporation",
+        "company",
+        "holding",
+        "holdings",
+        "group",
+        "groep",
     }
 )
 _NON_WORD = re.compile(r"[^0-9a-z]+")

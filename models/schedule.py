@@ -18,7 +18,9 @@ def next_poll(now: datetime, interval: timedelta, rng: random.Random) -> datetim
     return now + jittered(interval, rng)
 
 
-def backoff(now: datetime, base: timedelta, failures: int, rng: random.Random, cap: timedelta = MAX_BACKOFF) -> datetime:
+def backoff(
+    now: datetime, base: timedelta, failures: int, rng: random.Random, cap: timedelta = MAX_BACKOFF
+) -> datetime:
     """The next try after ``failures`` consecutive failures: exponential, capped, jittered."""
     delay = min(cap, base * (2 ** max(0, failures - 1)))
     return now + jittered(delay, rng, spread=0.25)

@@ -42,7 +42,9 @@ class NameMatcher:
                 keys.setdefault(f" {key} ", (set(), set()))[1].add(member_id)
         self._automaton = ahocorasick.Automaton()
         for key, (employer_ids, member_ids) in keys.items():
-            self._automaton.add_word(key, (len(key), frozenset(employer_ids), frozenset(member_ids)))
+            self._automaton.add_word(
+                key, (len(key), frozenset(employer_ids), frozenset(member_ids))
+            )
         self.size = len(keys)
         if keys:
             self._automaton.make_automaton()
@@ -59,7 +61,9 @@ class NameMatcher:
             members |= member_ids
         return Mentions(frozenset(employers), frozenset(members))
 
-    def _longest(self, haystack: str) -> list[tuple[int, tuple[int, frozenset[int], frozenset[int]]]]:
+    def _longest(
+        self, haystack: str
+    ) -> list[tuple[int, tuple[int, frozenset[int], frozenset[int]]]]:
         """Matches that are not inside a longer match."""
         found = sorted(self._automaton.iter(haystack), key=lambda m: (m[0] - m[1][0], -m[1][0]))
         kept: list[tuple[int, tuple[int, frozenset[int], frozenset[int]]]] = []

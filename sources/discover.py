@@ -10,8 +10,23 @@ from sources import SourceError
 from sources.feeds import parse_feed
 from sources.fetch import Fetcher
 
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/xml", "text/xml")
-COMMON_PATHS = ("/feed", "/rss", "/feed.xml", "/rss.xml", "/atom.xml", "/index.xml", "/news/feed", "/nieuws/feed")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/xml",
+    "text/xml",
+)
+COMMON_PATHS = (
+    "/feed",
+    "/rss",
+    "/feed.xml",
+    "/rss.xml",
+    "/atom.xml",
+    "/index.xml",
+    "/news/feed",
+    "/nieuws/feed",
+)
 
 
 def feed_links(html: str, base_url: str) -> list[str]:
@@ -41,7 +56,11 @@ def discover_feed(fetcher: Fetcher, website: str) -> str | None:
         pass
     # Common paths under the website's own folder first, then at the host's root.
     for path in COMMON_PATHS:
-        candidates.extend(u for u in (urljoin(website, path.lstrip("/")), urljoin(website, path)) if u not in candidates)
+        candidates.extend(
+            u
+            for u in (urljoin(website, path.lstrip("/")), urljoin(website, path))
+            if u not in candidates
+        )
     for url in candidates:
         try:
             result = fetcher.get(url)

@@ -47,7 +47,9 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = Non
     if not parsed.get("version") and not parsed.entries and not title:
         raise NotAFeedError(problem or "no RSS or Atom feed found")
     entries = [_entry(raw) for raw in parsed.entries]
-    return ParsedFeed(title=title, version=str(parsed.get("version") or ""), entries=entries, problem=problem)
+    return ParsedFeed(
+        title=title, version=str(parsed.get("version") or ""), entries=entries, problem=problem
+    )
 
 
 def _entry(raw: Any) -> Entry:
@@ -55,7 +57,9 @@ def _entry(raw: Any) -> Entry:
     summary = _plain(raw.get("summary", "") or _first_content(raw))
     link = raw.get("link") or None
     published = _published(raw)
-    identity = raw.get("id") or link or f"{title}\n{published.isoformat() if published else ''}\n{summary}"
+    identity = (
+        raw.get("id") or link or f"{title}\n{published.isoformat() if published else ''}\n{summary}"
+    )
     key = hashlib.sha256(str(identity).encode("utf-8")).hexdigest()
     return Entry(key=key, title=title, link=link, summary=summary, published_at=published)
 

@@ -61,7 +61,9 @@ class Fetcher:
             follow_redirects=False,
         )
 
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
         """GET ``url`` with the stored validators; follow at most five checked redirects."""
         headers = {}
         if etag:
@@ -80,7 +82,9 @@ class Fetcher:
                 body = b"" if response.status_code == 304 else self._read_capped(response)
             finally:
                 response.close()
-            return FetchResult(str(response.url), response.status_code, body, dict(response.headers))
+            return FetchResult(
+                str(response.url), response.status_code, body, dict(response.headers)
+            )
         raise PermanentError(f"more than {MAX_REDIRECTS} redirects")
 
     def post_json(self, url: str, payload: Any, *, headers: Mapping[str, str]) -> None:
@@ -128,7 +132,10 @@ class Fetcher:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 

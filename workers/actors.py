@@ -26,8 +26,12 @@ QUEUE_POLL = "poll"
 QUEUE_PIPELINE = "pipeline"
 QUEUES = (QUEUE_POLL, QUEUE_PIPELINE)
 _STAGE: dict[str, Any] = {
-    "queue_name": QUEUE_PIPELINE, "max_retries": 3, "min_backoff": 1_000, "max_backoff": 10_000,
-    "time_limit": 120_000, "throws": (PermanentError,),
+    "queue_name": QUEUE_PIPELINE,
+    "max_retries": 3,
+    "min_backoff": 1_000,
+    "max_backoff": 10_000,
+    "time_limit": 120_000,
+    "throws": (PermanentError,),
 }
 _ONCE: dict[str, Any] = {"max_retries": 0, "time_limit": 120_000, "max_age": 3_600_000}
 
@@ -71,4 +75,6 @@ def deliver(delivery_id: int) -> None:
     deliver_service(current_app(), delivery_id, _now())
 
 
-ENQUEUE = Enqueue(poll=poll.send, detect=detect.send, plan=plan.send, route=route.send, deliver=deliver.send)
+ENQUEUE = Enqueue(
+    poll=poll.send, detect=detect.send, plan=plan.send, route=route.send, deliver=deliver.send
+)

@@ -36,7 +36,9 @@ class App:
             max_bytes=settings.max_response_bytes,
             allowed_networks=settings.allow_private_networks,
         )
-        return cls(settings=settings, engine=engine, sessions=make_sessionmaker(engine), fetcher=fetcher)
+        return cls(
+            settings=settings, engine=engine, sessions=make_sessionmaker(engine), fetcher=fetcher
+        )
 
     def close(self) -> None:
         """Release connections."""

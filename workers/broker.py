@@ -21,9 +21,13 @@ class LogContext(Middleware):
     """Binds the actor and message id to every log line written while processing."""
 
     def before_process_message(self, broker: Any, message: Any) -> None:
-        structlog.contextvars.bind_contextvars(actor=message.actor_name, message_id=message.message_id)
+        structlog.contextvars.bind_contextvars(
+            actor=message.actor_name, message_id=message.message_id
+        )
 
-    def after_process_message(self, broker: Any, message: Any, *, result: Any = None, exception: Any = None) -> None:
+    def after_process_message(
+        self, broker: Any, message: Any, *, result: Any = None, exception: Any = None
+    ) -> None:
         structlog.contextvars.clear_contextvars()
 
     after_skip_message = after_process_message
@@ -33,7 +37,9 @@ def make_broker(broker_url: str) -> dramatiq.Broker:
     """A Redis broker for a redis:// URL, else the in-memory broker."""
     broker: dramatiq.Broker
     if broker_url:
-        broker = RedisBroker(url=broker_url, namespace=os.environ.get("KEEPWARM_BROKER_NAMESPACE", "keepwarm"))
+        broker = RedisBroker(
+            url=broker_url, namespace=os.environ.get("KEEPWARM_BROKER_NAMESPACE", "keepwarm")
+        )
     else:
         broker = StubBroker()
         broker.emit_after("process_boot")

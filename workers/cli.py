@@ -89,16 +89,26 @@ def recruiters(ctx: click.Context) -> None:
     with _app(ctx) as app, app.sessions() as session:
         table = Table("id", "name", "email", "channel", "active")
         for r in session.scalars(select(Recruiter).order_by(Recruiter.id)):
-            table.add_row(str(r.id), r.name, r.email, r.channel if r.channel == "email" else f"webhook {r.webhook_url}", "yes" if r.active else "no")
+            table.add_row(
+                str(r.id),
+                r.name,
+                r.email,
+                r.channel if r.channel == "email" else f"webhook {r.webhook_url}",
+                "yes" if r.active else "no",
+            )
         console.print(table)
 
 
 @recruiters.command("add")
 @click.argument("email")
 @click.option("--name", help="Display name.")
-@click.option("--webhook", "webhook_url", help="Deliver moments as JSON POSTs to this URL instead of email.")
+@click.option(
+    "--webhook", "webhook_url", help="Deliver moments as JSON POSTs to this URL instead of email."
+)
 @click.pass_context
-def recruiters_add(ctx: click.Context, email: str, name: str | None, webhook_url: str | None) -> None:
+def recruiters_add(
+    ctx: click.Context, email: str, name: str | None, webhook_url: str | None
+) -> None:
     """Add a recruiter (or update their name and channel)."""
     from workers.services.directory import recruiter_for_email
     from workers.services.pool_import import EMAIL
@@ -126,12 +136,19 @@ def sources(ctx: click.Context) -> None:
     with _app(ctx) as app, app.sessions() as session:
         table = Table("id", "kind", "url", "employer", "last status", "errors", "next poll")
         rows = session.execute(
-            select(Source, Employer.name).outerjoin(Employer, Source.employer_id == Employer.id).order_by(Source.id)
-        ).tuples()
+            select(Source, Employer.name)
+            .outerjoin(Employer, Source.employer_id == Employer.id)
+            .order_by(Source.id)
+        )
         for source, employer in rows:
             table.add_row(
-                str(source.id), source.kind, source.url, employer or "", source.last_status or "never polled",
-                f"{source.error_count} {source.last_error or ''}".strip(), f"{source.next_poll_at:%Y-%m-%d %H:%M}",
+                str(source.id),
+                source.kind,
+                source.url,
+                employer or "",
+                source.last_status or "never polled",
+                f"{source.error_count} {source.last_error or ''}".strip(),
+                f"{source.next_poll_at:%Y-%m-%d %H:%M}",
             )
         console.print(table)
 
@@ -147,34 +164,30 @@ def sources_add(ctx: click.Context, url: str, employer: str | None) -> None:
     with _app(ctx) as app:
         try:
             with transaction(app.sessions) as session:
-                owner = employer_named(session, employer, _now(), app.settings) if employer else None
+                owner = (
+                    employer_named(session, employer, _now(), app.settings) if employer else None
+                )
                 source, created = add_source(session, url, _now(), employer=owner)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
-    console.print(f"source {source.id} {'added' if created else 'already known'}: {source.url}", markup=False)
+    console.print(
+        f"source {source.id} {'added' if created else 'already known'}: {source.url}", markup=False
+    )
 
 
 @sources.command("discover")
 @click.pass_context
 def sources_discover(ctx: click.Context) -> None:
     """Find the feed of every employer website and add it as a source."""
-    from sources.discover import discover_feed
-    from workers.services.directory import add_source
+    from workers.services.directory import discover_sources
 
     with _app(ctx) as app:
-        with app.sessions() as session:
-            employers = session.execute(
-                select(Employer.id, Employer.website).where(Employer.website.is_not(None)).order_by(Employer.id)
-            ).tuples().all()
-        for employer_id, website in employers:
-            assert website is not None
-            feed = discover_feed(app.fetcher, website)
-            if feed is None:
-                console.print(f"employer {employer_id}: no feed found at {website}", markup=False)
-                continue
-            with transaction(app.sessions) as session:
-                source, created = add_source(session, feed, _now(), employer=session.get(Employer, employer_id))
-            console.print(f"employer {employer_id}: {'added' if created else 'known'} {feed}", markup=False)
+        for found in discover_sources(app, _now()):
+            verdict = "added" if found.added else "known" if found.feed else "no feed found at"
+            console.print(
+                f"employer {found.employer_id}: {verdict} {found.feed or found.website}",
+                markup=False,
+            )
 
 
 def moment_rows(app: App) -> list[dict[str, Any]]:
@@ -183,10 +196,16 @@ def moment_rows(app: App) -> list[dict[str, Any]]:
         moments = session.scalars(select(Moment).order_by(Moment.id))
         return [
             {
-                "id": m.id, "member_id": m.member_id, "member": m.member.name, "kind": m.kind,
-                "status": m.status, "reason": m.reason, "due_at": m.not_before.isoformat(),
+                "id": m.id,
+                "member_id": m.member_id,
+                "member": m.member.name,
+                "kind": m.kind,
+                "status": m.status,
+                "reason": m.reason,
+                "due_at": m.not_before.isoformat(),
                 "expires_at": m.expires_at.isoformat(),
-                "recruiter": m.recruiter.email if m.recruiter else None, "draft": m.draft,
+                "recruiter": m.recruiter.email if m.recruiter else None,
+                "draft": m.draft,
             }
             for m in moments
         ]
@@ -206,14 +225,24 @@ def moments(ctx: click.Context, as_json: bool, status: str | None) -> None:
         return
     table = Table("id", "member", "kind", "status", "due", "expires", "recruiter", "reason")
     for r in rows:
-        table.add_row(str(r["id"]), r["member"], r["kind"], r["status"], r["due_at"][:16], r["expires_at"][:10],
-                      r["recruiter"] or "", r["reason"] or "")
+        table.add_row(
+            str(r["id"]),
+            r["member"],
+            r["kind"],
+            r["status"],
+            r["due_at"][:16],
+            r["expires_at"][:10],
+            r["recruiter"] or "",
+            r["reason"] or "",
+        )
     console.print(table)
 
 
 @cli.command("done")
 @click.argument("moment_id", type=int)
-@click.option("--outcome", type=click.Choice(["positive", "negative", "no-response", "later"]), required=True)
+@click.option(
+    "--outcome", type=click.Choice(["positive", "negative", "no-response", "later"]), required=True
+)
 @click.pass_context
 def done(ctx: click.Context, moment_id: int, outcome: str) -> None:
     """Record that a moment led to a contact, with its outcome."""
@@ -243,7 +272,9 @@ def run(ctx: click.Context, once: bool) -> None:
         elif once:
             enqueued = drain_distributed(app)
         else:
-            raise click.ClickException("with KEEPWARM_BROKER_URL set, run `keepwarm worker` and `keepwarm scheduler`")
+            raise click.ClickException(
+                "with KEEPWARM_BROKER_URL set, run `keepwarm worker` and `keepwarm scheduler`"
+            )
     if once:
         console.print(f"done: {enqueued} messages processed")
 
@@ -307,7 +338,11 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
 
 
 @cli.command("demo")
-@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), help="Keep the demo's data in this folder.")
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the demo's data in this folder.",
+)
 def demo(keep: Path | None) -> None:
     """Tour keepwarm offline: bundled feeds, pool, email and webhooks on loopback."""
     from workers.demo.tour import run_tour

@@ -24,9 +24,11 @@ class StopFlag:
 
     def install(self) -> None:
         """Stop on Ctrl-C and on SIGTERM."""
+
         def _stop(signum: int, _frame: FrameType | None) -> None:
             log.info("shutdown.requested", signal=signum)
             self.event.set()
+
         signal.signal(signal.SIGINT, _stop)
         signal.signal(signal.SIGTERM, _stop)
 
@@ -68,15 +70,20 @@ def run_embedded(app: App, *, once: bool, stop: StopFlag | None = None) -> int:
 
 def drain(app: App, *, max_rounds: int = 5) -> int:
     """Tick and wait for every queue to empty, until a tick finds nothing owed."""
+    from dramatiq.brokers.stub import StubBroker
+
     from workers.actors import ENQUEUE, QUEUES
     from workers.broker import broker
+
+    stub = broker
+    assert isinstance(stub, StubBroker), "draining needs the embedded in-memory broker"
 
     total = 0
     for _ in range(max_rounds):
         sent = tick(app, datetime.now(UTC), ENQUEUE, grace=timedelta(0))
         total += sent
         for queue in QUEUES:
-            broker.join(queue, fail_fast=False)  # type: ignore[attr-defined]
+            stub.join(queue, fail_fast=False)
         if sent == 0:
             return total
     log.warning("drain.incomplete", rounds=max_rounds)

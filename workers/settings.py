@@ -61,7 +61,9 @@ class Settings:
         """The pool's contact policy."""
         from datetime import timedelta
 
-        return ContactPolicy(min_gap=timedelta(days=self.min_gap_days), max_per_year=self.max_per_year)
+        return ContactPolicy(
+            min_gap=timedelta(days=self.min_gap_days), max_per_year=self.max_per_year
+        )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -67,7 +67,7 @@ class SiteServer(_Server):
         self.now = now or datetime.now(UTC)
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 site.requests.append(self.path)
                 page = site.pages.get(self.path)
                 if page is None:
@@ -102,7 +102,7 @@ class WebhookReceiver(_Server):
         self.status: Callable[[], int] = lambda: 200
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 payload = json.loads(self.rfile.read(length) or b"null")
                 status = receiver.status()
@@ -124,7 +124,7 @@ class _MailHandler:
     def __init__(self, inbox: list[Message]) -> None:
         self.inbox = inbox
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.inbox.append(message)
@@ -137,7 +137,9 @@ class MailCatcher:
     def __init__(self) -> None:
         self.inbox: list[Message] = []
         self.port = free_port()
-        self._controller = Controller(_MailHandler(self.inbox), hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(
+            _MailHandler(self.inbox), hostname="127.0.0.1", port=self.port
+        )
 
     def start(self) -> None:
         """Start listening."""

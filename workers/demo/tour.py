@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from models.schema import Delivery, Employer
+from models.schema import Delivery
 from workers.demo.servers import MailCatcher, SiteServer, WebhookReceiver, render
 
 PAGES = {
@@ -27,12 +27,16 @@ PAGES = {
 def demo_site() -> SiteServer:
     """The bundled news site, not yet started."""
     folder = resources.files("workers.demo") / "site"
-    return SiteServer({path: ((folder / name).read_text("utf-8"), kind) for path, (name, kind) in PAGES.items()})
+    return SiteServer(
+        {path: ((folder / name).read_text("utf-8"), kind) for path, (name, kind) in PAGES.items()}
+    )
 
 
 def demo_pool(base: str, now: datetime) -> str:
     """The bundled pool file with dates relative to ``now`` and the site's address."""
-    return render((resources.files("workers.demo") / "pool.csv").read_text("utf-8"), base=base, now=now)
+    return render(
+        (resources.files("workers.demo") / "pool.csv").read_text("utf-8"), base=base, now=now
+    )
 
 
 def run_tour(console: Console, keep: Path | None = None) -> int:
@@ -51,21 +55,28 @@ def run_tour(console: Console, keep: Path | None = None) -> int:
             server.stop()
 
 
-def _tour(console: Console, folder: Path, site: SiteServer, mail: MailCatcher, hooks: WebhookReceiver) -> int:
+def _tour(
+    console: Console, folder: Path, site: SiteServer, mail: MailCatcher, hooks: WebhookReceiver
+) -> int:
     from workers.app import App, use_app
     from workers.cli import moment_rows
     from workers.db import transaction
     from workers.logs import configure_logging
-    from workers.services.directory import add_source, recruiter_for_email
+    from workers.services.directory import add_source, discover_sources, recruiter_for_email
     from workers.services.pool_import import import_pool
     from workers.settings import Settings
 
     now = datetime.now(UTC)
-    settings = Settings.from_values({
-        "data_dir": str(folder), "allow_private_networks": "127.0.0.0/8",
-        "smtp_host": "127.0.0.1", "smtp_port": str(mail.port), "log_level": "WARNING",
-        "mail_from": "keepwarm@agency.example",
-    })
+    settings = Settings.from_values(
+        {
+            "data_dir": str(folder),
+            "allow_private_networks": "127.0.0.0/8",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": str(mail.port),
+            "log_level": "WARNING",
+            "mail_from": "keepwarm@agency.example",
+        }
+    )
     configure_logging(settings)
     (folder / "keepwarm.db").unlink(missing_ok=True)
     app = App.build(settings)
@@ -75,7 +86,9 @@ def _tour(console: Console, folder: Path, site: SiteServer, mail: MailCatcher, h
         pool_file = folder / "pool.csv"
         pool_file.write_text(demo_pool(site.base, now), "utf-8")
         report = import_pool(app, pool_file, now)
-        console.print(f"created {report.created}, updated {report.updated}, rejected {len(report.rejected)}")
+        console.print(
+            f"created {report.created}, updated {report.updated}, rejected {len(report.rejected)}"
+        )
         for rejection in report.rejected:
             console.print(f"  line {rejection.line}: {rejection.reason}", markup=False)
 
@@ -84,7 +97,10 @@ def _tour(console: Console, folder: Path, site: SiteServer, mail: MailCatcher, h
             bram = recruiter_for_email(session, "bram@agency.example", now)
             bram.channel, bram.webhook_url = "webhook", f"{hooks.base}/hooks/keepwarm"
             add_source(session, f"{site.base}/wire/nieuws.xml", now)
-        _discover(console, app)
+        for found in discover_sources(app, now):
+            console.print(
+                f"sources discover: employer {found.employer_id}: {found.feed or 'no feed'}"
+            )
 
         console.rule("3. keepwarm run --once")
         from workers.runtime import run_embedded
@@ -95,7 +111,9 @@ def _tour(console: Console, folder: Path, site: SiteServer, mail: MailCatcher, h
         rows = moment_rows(app)
         table = Table("id", "member", "kind", "status", "reason")
         for row in rows:
-            table.add_row(str(row["id"]), row["member"], row["kind"], row["status"], row["reason"] or "")
+            table.add_row(
+                str(row["id"]), row["member"], row["kind"], row["status"], row["reason"] or ""
+            )
         console.print(table)
         for row in rows:
             if row["status"] in ("delivered", "routed", "deferred"):
@@ -105,36 +123,23 @@ def _tour(console: Console, folder: Path, site: SiteServer, mail: MailCatcher, h
         console.rule("5. deliveries")
         with app.sessions() as session:
             for delivery in session.scalars(select(Delivery).order_by(Delivery.id)):
-                console.print(f"moment {delivery.moment_id}: {delivery.channel} to {delivery.target}: {delivery.status}", markup=False)
+                where = f"{delivery.channel} to {delivery.target}"
+                console.print(
+                    f"moment {delivery.moment_id}: {where}: {delivery.status}", markup=False
+                )
         for message in mail.inbox:
-            console.print(f"SMTP catcher got: {message['Subject']} -> {message['X-Envelope-To']}", markup=False)
+            console.print(
+                f"SMTP catcher got: {message['Subject']} -> {message['X-Envelope-To']}",
+                markup=False,
+            )
         for hook in hooks.received:
-            console.print(f"webhook receiver got: moment {hook['json']['moment_id']} ({hook['json']['kind']})")
+            console.print(
+                f"webhook receiver got: moment {hook['json']['moment_id']} ({hook['json']['kind']})"
+            )
         return _verdict(console, rows, len(mail.inbox), len(hooks.received))
     finally:
         use_app(None)
         app.close()
-
-
-def _discover(console: Console, app: object) -> None:
-    from sources.discover import discover_feed
-    from workers.app import App
-    from workers.db import transaction
-    from workers.services.directory import add_source
-
-    assert isinstance(app, App)
-    now = datetime.now(UTC)
-    with app.sessions() as session:
-        employers = session.execute(
-            select(Employer.id, Employer.name, Employer.website).where(Employer.website.is_not(None))
-        ).tuples().all()
-    for employer_id, name, website in employers:
-        assert website is not None
-        feed = discover_feed(app.fetcher, website)
-        console.print(f"sources discover: {name}: {feed or 'no feed'}", markup=False)
-        if feed:
-            with transaction(app.sessions) as session:
-                add_source(session, feed, now, employer=session.get(Employer, employer_id))
 
 
 def _verdict(console: Console, rows: list[dict[str, object]], emails: int, hooks: int) -> int:

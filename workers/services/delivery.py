@@ -51,7 +51,11 @@ def _claim(app: App, delivery_id: int, now: datetime) -> tuple[str, str, Notice]
     with transaction(app.sessions) as session:
         claimed = session.execute(
             update(Delivery)
-            .where(Delivery.id == delivery_id, Delivery.status.in_(RETRYABLE), Delivery.next_attempt_at <= now)
+            .where(
+                Delivery.id == delivery_id,
+                Delivery.status.in_(RETRYABLE),
+                Delivery.next_attempt_at <= now,
+            )
             .values(status="sending", attempts=Delivery.attempts + 1)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
@@ -87,5 +91,7 @@ def _record_failure(app: App, delivery_id: int, exc: SourceError, now: datetime)
         else:
             delivery.status = "failed"
             delivery.next_attempt_at = backoff(now, RETRY_BASE, delivery.attempts, _rng)
-    log.warning("delivery.failed", delivery_id=delivery_id, error=type(exc).__name__, status=delivery.status)
+    log.warning(
+        "delivery.failed", delivery_id=delivery_id, error=type(exc).__name__, status=delivery.status
+    )
     return delivery.status

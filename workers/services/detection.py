@@ -42,8 +42,8 @@ def matcher_for(session: Session) -> NameMatcher:
     )
     with _cache_lock:
         if _cache is None or _cache.version != version:
-            employers = session.execute(select(Employer.id, Employer.name)).tuples()
-            members = session.execute(select(Member.id, Member.name)).tuples()
+            employers = session.execute(select(Employer.id, Employer.name))
+            members = session.execute(select(Member.id, Member.name))
             _cache = _CachedMatcher(version, NameMatcher(employers=employers, members=members))
             log.info("matcher.built", names=_cache.matcher.size)
         return _cache.matcher
@@ -90,9 +90,16 @@ def _record(
     if session.scalar(select(Signal.id).where(Signal.fingerprint == fingerprint)) is not None:
         return None
     signal = Signal(
-        fingerprint=fingerprint, kind=kind.value, member_id=member_id, employer_id=employer_id,
-        item_id=item.id, headline=item.title, url=item.link,
-        confidence=0.9 if member_id is not None else 0.6, occurred_at=occurred, created_at=now,
+        fingerprint=fingerprint,
+        kind=kind.value,
+        member_id=member_id,
+        employer_id=employer_id,
+        item_id=item.id,
+        headline=item.title,
+        url=item.link,
+        confidence=0.9 if member_id is not None else 0.6,
+        occurred_at=occurred,
+        created_at=now,
     )
     try:
         with session.begin_nested():

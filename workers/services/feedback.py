@@ -37,6 +37,10 @@ def mark_done(app: App, moment_id: int, outcome: Outcome, now: datetime) -> None
             raise FeedbackError(f"moment {moment_id} is {moment.status} and cannot be marked done")
         moment.status, moment.closed_at = "done", now
         moment.reason = f"done: {outcome.value}"
-        session.add(Contact(member_id=member.id, moment_id=moment.id, contacted_at=now, outcome=outcome.value))
+        session.add(
+            Contact(
+                member_id=member.id, moment_id=moment.id, contacted_at=now, outcome=outcome.value
+            )
+        )
         member.last_contact_on = now.date()
         member.updated_at = now

@@ -60,7 +60,12 @@ def _members_concerned(session: Session, signal: Signal) -> list[Member]:
 
 
 def _moment(
-    signal: Signal, member: Member, kind: MomentKind, priority: int, expires_at: datetime, now: datetime
+    signal: Signal,
+    member: Member,
+    kind: MomentKind,
+    priority: int,
+    expires_at: datetime,
+    now: datetime,
 ) -> Moment:
     facts = DraftFacts(
         kind=kind,
@@ -73,7 +78,13 @@ def _moment(
         last_contact=member.last_contact_on,
     )
     return Moment(
-        member_id=member.id, signal_id=signal.id, kind=kind.value, status="pending",
-        priority=priority, not_before=now, expires_at=expires_at, draft=draft_message(facts),
+        member_id=member.id,
+        signal_id=signal.id,
+        kind=kind.value,
+        status="pending",
+        priority=priority,
+        not_before=now,
+        expires_at=expires_at,
+        draft=draft_message(facts),
         created_at=now,
     )

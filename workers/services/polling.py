@@ -59,7 +59,9 @@ def _changed_entries(app: App, source_id: int, result: FetchResult) -> tuple[lis
     if stored_hash == _digest(result.body):
         return [], "unchanged"
     parsed = parse_feed(result.body, url=result.url, headers=result.headers)
-    outcome = f"{len(parsed.entries)} entries" + (f" (salvaged: {parsed.problem})" if parsed.problem else "")
+    outcome = f"{len(parsed.entries)} entries" + (
+        f" (salvaged: {parsed.problem})" if parsed.problem else ""
+    )
     return parsed.entries, outcome[:200]
 
 
@@ -69,7 +71,9 @@ def _store_entries(
     if not entries:
         return []
     keys = {e.key for e in entries}
-    known = set(session.scalars(select(Item.key).where(Item.source_id == source.id, Item.key.in_(keys))))
+    known = set(
+        session.scalars(select(Item.key).where(Item.source_id == source.id, Item.key.in_(keys)))
+    )
     oldest_news = now - timedelta(days=max_age_days)
     new_items: list[Item] = []
     for entry in entries:
@@ -79,8 +83,13 @@ def _store_entries(
         # Old entries are kept so they are never news later, but are not detected.
         stale = entry.published_at is not None and entry.published_at < oldest_news
         item = Item(
-            source_id=source.id, key=entry.key, title=entry.title[:2000], link=entry.link,
-            summary=entry.summary[:20000], published_at=entry.published_at, fetched_at=now,
+            source_id=source.id,
+            key=entry.key,
+            title=entry.title[:2000],
+            link=entry.link,
+            summary=entry.summary[:20000],
+            published_at=entry.published_at,
+            fetched_at=now,
             detected_at=now if stale else None,
         )
         session.add(item)
@@ -94,11 +103,15 @@ def _record_failure(app: App, source_id: int, exc: SourceError, now: datetime) -
         source = session.get_one(Source, source_id)
         source.error_count += 1
         source.last_error = str(exc)[:2000]
-        source.last_status = "permanent error" if isinstance(exc, PermanentError) else "transient error"
+        source.last_status = (
+            "permanent error" if isinstance(exc, PermanentError) else "transient error"
+        )
         source.last_polled_at = now
         base = timedelta(seconds=min(app.settings.poll_interval, 900))
         source.next_poll_at = backoff(now, base, source.error_count, _rng)
-    log.warning("source.failed", source_id=source_id, error=type(exc).__name__, failures=source.error_count)
+    log.warning(
+        "source.failed", source_id=source_id, error=type(exc).__name__, failures=source.error_count
+    )
 
 
 def _digest(body: bytes) -> str:

@@ -21,23 +21,59 @@ from workers.app import App
 from workers.services.directory import employer_named, recruiter_for_email
 
 HEADERS: dict[str, str] = {
-    "name": "name", "naam": "name", "full name": "name", "volledige naam": "name",
-    "email": "email", "e mail": "email", "emailadres": "email", "e mailadres": "email",
-    "employer": "employer", "werkgever": "employer", "company": "employer", "bedrijf": "employer",
-    "employer website": "website", "website": "website", "website werkgever": "website",
-    "title": "title", "functie": "title", "job title": "title", "functietitel": "title",
-    "last contact": "last_contact", "laatste contact": "last_contact",
-    "last topic": "last_topic", "onderwerp laatste gesprek": "last_topic", "onderwerp": "last_topic",
-    "interests": "interests", "interessegebied": "interests", "interessegebieden": "interests",
-    "next action": "next_action", "volgende actie": "next_action",
-    "owner": "owner", "eigenaar": "owner",
-    "language": "language", "taal": "language",
-    "profile urls": "profile_urls", "profielen": "profile_urls", "profiles": "profile_urls",
-    "reason": "reason", "reden": "reason",
-    "external id": "external_id", "externe id": "external_id", "id": "external_id",
+    "name": "name",
+    "naam": "name",
+    "full name": "name",
+    "volledige naam": "name",
+    "email": "email",
+    "e mail": "email",
+    "emailadres": "email",
+    "e mailadres": "email",
+    "employer": "employer",
+    "werkgever": "employer",
+    "company": "employer",
+    "bedrijf": "employer",
+    "employer website": "website",
+    "website": "website",
+    "website werkgever": "website",
+    "title": "title",
+    "functie": "title",
+    "job title": "title",
+    "functietitel": "title",
+    "last contact": "last_contact",
+    "laatste contact": "last_contact",
+    "last topic": "last_topic",
+    "onderwerp laatste gesprek": "last_topic",
+    "onderwerp": "last_topic",
+    "interests": "interests",
+    "interessegebied": "interests",
+    "interessegebieden": "interests",
+    "next action": "next_action",
+    "volgende actie": "next_action",
+    "owner": "owner",
+    "eigenaar": "owner",
+    "language": "language",
+    "taal": "language",
+    "profile urls": "profile_urls",
+    "profielen": "profile_urls",
+    "profiles": "profile_urls",
+    "reason": "reason",
+    "reden": "reason",
+    "external id": "external_id",
+    "externe id": "external_id",
+    "id": "external_id",
 }
-LANGUAGES = {"en": "en", "english": "en", "engels": "en", "nl": "nl", "dutch": "nl", "nederlands": "nl",
-             "vlaams": "nl", "be nl": "nl", "nl be": "nl"}
+LANGUAGES = {
+    "en": "en",
+    "english": "en",
+    "engels": "en",
+    "nl": "nl",
+    "dutch": "nl",
+    "nederlands": "nl",
+    "vlaams": "nl",
+    "be nl": "nl",
+    "nl be": "nl",
+}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 
@@ -97,11 +133,13 @@ def read_rows(path: Path) -> tuple[int, Iterator[tuple[int, dict[str, Any]]]]:
         raise ImportFileError(f"{path.name} is empty")
     header, body = rows[0], rows[1:]
     columns = _map_header([str(h or "") for h in header[1]])
+
     def records() -> Iterator[tuple[int, dict[str, Any]]]:
         for line, values in body:
             if all(v in (None, "") for v in values):
                 continue
             yield line, {columns[i]: v for i, v in enumerate(values) if i in columns}
+
     return len(body), records()
 
 
@@ -127,7 +165,10 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[Any]]]:
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise ImportFileError(f"{path.name} is not a readable .xlsx file: {exc}") from exc
     sheet = book.worksheets[0]
-    rows = [(number, list(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    rows = [
+        (number, list(values))
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+    ]
     book.close()
     return rows
 
@@ -169,11 +210,20 @@ def parse_row(values: dict[str, Any]) -> PoolRow:
     if bad:
         raise ValueError(f"the profile URL {bad[0]!r} is not an http(s) address")
     return PoolRow(
-        name=name, email=email, external_id=external_id, employer=text.get("employer"),
-        website=text.get("website"), title=text.get("title"),
-        last_contact=parse_date(values.get("last_contact")), last_topic=text.get("last_topic"),
-        interests=text.get("interests"), next_action=text.get("next_action"), owner=owner,
-        language=language, profile_urls="\n".join(urls) or None, reason=text.get("reason"),
+        name=name,
+        email=email,
+        external_id=external_id,
+        employer=text.get("employer"),
+        website=text.get("website"),
+        title=text.get("title"),
+        last_contact=parse_date(values.get("last_contact")),
+        last_topic=text.get("last_topic"),
+        interests=text.get("interests"),
+        next_action=text.get("next_action"),
+        owner=owner,
+        language=language,
+        profile_urls="\n".join(urls) or None,
+        reason=text.get("reason"),
     )
 
 
@@ -203,9 +253,11 @@ def _text(value: Any) -> str | None:
     return cleaned or None
 
 
-def import_pool(app: App, path: Path, now: datetime, progress: Callable[[int], None] | None = None) -> ImportReport:
+def import_pool(
+    app: App, path: Path, now: datetime, progress: Callable[[int], None] | None = None
+) -> ImportReport:
     """Upsert every good row (by external id, else email); report and skip bad ones."""
-    total, records = read_rows(path)
+    _, records = read_rows(path)
     report = ImportReport()
     with app.sessions() as session:
         for line, values in records:
@@ -216,7 +268,9 @@ def import_pool(app: App, path: Path, now: datetime, progress: Callable[[int], N
             except ValueError as exc:
                 report.rejected.append(Rejection(line, str(exc)))
             except IntegrityError:
-                report.rejected.append(Rejection(line, "the email or external id belongs to another member"))
+                report.rejected.append(
+                    Rejection(line, "the email or external id belongs to another member")
+                )
             else:
                 setattr(report, outcome, getattr(report, outcome) + 1)
             if progress:
@@ -226,13 +280,24 @@ def import_pool(app: App, path: Path, now: datetime, progress: Callable[[int], N
 
 def _upsert(session: Session, row: PoolRow, now: datetime, app: App) -> str:
     member = _existing(session, row)
-    employer = employer_named(session, row.employer, now, app.settings, website=row.website) if row.employer else None
+    employer = (
+        employer_named(session, row.employer, now, app.settings, website=row.website)
+        if row.employer
+        else None
+    )
     owner = recruiter_for_email(session, row.owner, now) if row.owner else None
     fields: dict[str, Any] = {
-        "name": row.name, "title": row.title, "last_contact_on": row.last_contact,
-        "last_topic": row.last_topic, "interests": row.interests, "next_action": row.next_action,
-        "language": row.language, "profile_urls": row.profile_urls, "reason": row.reason,
-        "employer_id": employer.id if employer else None, "owner_id": owner.id if owner else None,
+        "name": row.name,
+        "title": row.title,
+        "last_contact_on": row.last_contact,
+        "last_topic": row.last_topic,
+        "interests": row.interests,
+        "next_action": row.next_action,
+        "language": row.language,
+        "profile_urls": row.profile_urls,
+        "reason": row.reason,
+        "employer_id": employer.id if employer else None,
+        "owner_id": owner.id if owner else None,
     }
     if row.email:
         fields["email"] = row.email
@@ -257,5 +322,7 @@ def _existing(session: Session, row: PoolRow) -> Member | None:
     if row.email:
         by_email = session.scalars(select(Member).where(Member.email == row.email)).first()
     if by_id and by_email and by_id.id != by_email.id:
-        raise ValueError(f"external id {row.external_id!r} and email belong to two different members")
+        raise ValueError(
+            f"external id {row.external_id!r} and email belong to two different members"
+        )
     return by_id or by_email

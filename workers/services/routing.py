@@ -51,13 +51,20 @@ def route_moment(app: App, moment_id: int, now: datetime) -> int | None:
 
 def history_of(session: Session, member: Member, *, exclude: int | None = None) -> MemberHistory:
     """What counts against the member's budget: contacts and moments holding a slot."""
-    contacts = list(session.scalars(select(Contact.contacted_at).where(Contact.member_id == member.id)))
-    if member.last_contact_on is not None and member.last_contact_on not in {c.date() for c in contacts}:
+    contacts = list(
+        session.scalars(select(Contact.contacted_at).where(Contact.member_id == member.id))
+    )
+    if member.last_contact_on is not None and member.last_contact_on not in {
+        c.date() for c in contacts
+    }:
         contacts.append(_start_of(member.last_contact_on))
     open_moments = session.execute(
-        select(Moment.routed_at, Moment.expires_at)
-        .where(Moment.member_id == member.id, Moment.status.in_(OPEN_STATUSES), Moment.id != (exclude or -1))
-    ).tuples().all()
+        select(Moment.routed_at, Moment.expires_at).where(
+            Moment.member_id == member.id,
+            Moment.status.in_(OPEN_STATUSES),
+            Moment.id != (exclude or -1),
+        )
+    ).all()
     contacts.extend(routed for routed, _ in open_moments if routed is not None)
     return MemberHistory(
         contacts=sorted(set(contacts)),
@@ -77,8 +84,12 @@ def _assign(session: Session, moment: Moment, member: Member, now: datetime) -> 
     moment.status, moment.routed_at, moment.recruiter_id = "routed", now, recruiter.id
     moment.reason = f"routed to recruiter {recruiter.id} by {recruiter.channel}: {moment.reason}"
     delivery = Delivery(
-        moment_id=moment.id, channel=recruiter.channel, target=target or recruiter.email,
-        status="pending", next_attempt_at=now, created_at=now,
+        moment_id=moment.id,
+        channel=recruiter.channel,
+        target=target or recruiter.email,
+        status="pending",
+        next_attempt_at=now,
+        created_at=now,
     )
     session.add(delivery)
     session.flush()
@@ -89,7 +100,9 @@ def _recruiter_for(session: Session, member: Member) -> Recruiter | None:
     """The member's owner when active, else the first active recruiter."""
     if member.owner is not None and member.owner.active:
         return member.owner
-    return session.scalars(select(Recruiter).where(Recruiter.active).order_by(Recruiter.id).limit(1)).first()
+    return session.scalars(
+        select(Recruiter).where(Recruiter.active).order_by(Recruiter.id).limit(1)
+    ).first()
 
 
 def _start_of(day: date) -> datetime:

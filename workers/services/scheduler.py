@@ -24,14 +24,16 @@ CLAIM_BATCH = 500
 class Enqueue:
     """How a tick hands work on: one callable per stage, each taking an id."""
 
-    poll: Callable[[int], None]
-    detect: Callable[[int], None]
-    plan: Callable[[int], None]
-    route: Callable[[int], None]
-    deliver: Callable[[int], None]
+    poll: Callable[[int], object]
+    detect: Callable[[int], object]
+    plan: Callable[[int], object]
+    route: Callable[[int], object]
+    deliver: Callable[[int], object]
 
 
-def tick(app: App, now: datetime, enqueue: Enqueue, *, grace: timedelta = timedelta(minutes=5)) -> int:
+def tick(
+    app: App, now: datetime, enqueue: Enqueue, *, grace: timedelta = timedelta(minutes=5)
+) -> int:
     """Enqueue due polls and owed work older than ``grace``; return how many messages."""
     sent = 0
     for source_id in claim_due_sources(app, now):
@@ -40,26 +42,55 @@ def tick(app: App, now: datetime, enqueue: Enqueue, *, grace: timedelta = timede
     expire_moments(app, now)
     stale = now - grace
     with app.sessions() as session:
-        owed: list[tuple[Callable[[int], None], list[int]]] = [
-            (enqueue.detect, list(session.scalars(
-                select(Item.id).where(Item.detected_at.is_(None), Item.fetched_at <= stale).limit(CLAIM_BATCH)
-            ))),
-            (enqueue.plan, list(session.scalars(
-                select(Signal.id).where(Signal.planned_at.is_(None), Signal.created_at <= stale).limit(CLAIM_BATCH)
-            ))),
-            (enqueue.route, list(session.scalars(
-                select(Moment.id).where(
-                    ((Moment.status == "pending") & (Moment.created_at <= stale))
-                    | ((Moment.status == "deferred") & (Moment.not_before <= now))
-                ).order_by(Moment.priority.desc(), Moment.id).limit(CLAIM_BATCH)
-            ))),
-            (enqueue.deliver, list(session.scalars(
-                select(Delivery.id).where(
-                    Delivery.status.in_(("pending", "failed")),
-                    Delivery.next_attempt_at <= now,
-                    (Delivery.status == "failed") | (Delivery.created_at <= stale),
-                ).limit(CLAIM_BATCH)
-            ))),
+        owed: list[tuple[Callable[[int], object], list[int]]] = [
+            (
+                enqueue.detect,
+                list(
+                    session.scalars(
+                        select(Item.id)
+                        .where(Item.detected_at.is_(None), Item.fetched_at <= stale)
+                        .limit(CLAIM_BATCH)
+                    )
+                ),
+            ),
+            (
+                enqueue.plan,
+                list(
+                    session.scalars(
+                        select(Signal.id)
+                        .where(Signal.planned_at.is_(None), Signal.created_at <= stale)
+                        .limit(CLAIM_BATCH)
+                    )
+                ),
+            ),
+            (
+                enqueue.route,
+                list(
+                    session.scalars(
+                        select(Moment.id)
+                        .where(
+                            ((Moment.status == "pending") & (Moment.created_at <= stale))
+                            | ((Moment.status == "deferred") & (Moment.not_before <= now))
+                        )
+                        .order_by(Moment.priority.desc(), Moment.id)
+                        .limit(CLAIM_BATCH)
+                    )
+                ),
+            ),
+            (
+                enqueue.deliver,
+                list(
+                    session.scalars(
+                        select(Delivery.id)
+                        .where(
+                            Delivery.status.in_(("pending", "failed")),
+                            Delivery.next_attempt_at <= now,
+                            (Delivery.status == "failed") | (Delivery.created_at <= stale),
+                        )
+                        .limit(CLAIM_BATCH)
+                    )
+                ),
+            ),
         ]
     for send, ids in owed:
         for owed_id in ids:
@@ -72,13 +103,15 @@ def claim_due_sources(app: App, now: datetime, *, limit: int = CLAIM_BATCH) -> l
     """Take due sources and move their next poll forward, so no other tick takes them."""
     lease = now + timedelta(seconds=max(60, app.settings.poll_interval))
     with transaction(app.sessions) as session:
-        ids = list(session.scalars(
-            select(Source.id)
-            .where(Source.enabled, Source.next_poll_at <= now)
-            .order_by(Source.next_poll_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ))
+        ids = list(
+            session.scalars(
+                select(Source.id)
+                .where(Source.enabled, Source.next_poll_at <= now)
+                .order_by(Source.next_poll_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
         if ids:
             session.execute(update(Source).where(Source.id.in_(ids)).values(next_poll_at=lease))
     return ids
@@ -89,7 +122,14 @@ def expire_moments(app: App, now: datetime) -> int:
     with transaction(app.sessions) as session:
         result = session.execute(
             update(Moment)
-            .where(Moment.status.in_(("pending", "deferred", "routed", "delivered")), Moment.expires_at <= now)
-            .values(status="expired", closed_at=now, reason="the moment's window passed before anyone acted")
+            .where(
+                Moment.status.in_(("pending", "deferred", "routed", "delivered")),
+                Moment.expires_at <= now,
+            )
+            .values(
+                status="expired",
+                closed_at=now,
+                reason="the moment's window passed before anyone acted",
+            )
         )
     return int(result.rowcount)  # type: ignore[attr-defined]

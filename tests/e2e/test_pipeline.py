@@ -1,0 +1,173 @@
+"""One scenario, run embedded (SQLite, in-memory broker) and distributed (PostgreSQL, Redis,
+two worker processes and the scheduler), through the real CLI; both must agree."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workers.demo.servers import MailCatcher, SiteServer, WebhookReceiver
+from workers.demo.tour import demo_pool, demo_site
+
+Outcome = dict[str, Any]
+
+
+def base_env(tmp_path: Path, mail: MailCatcher, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEEPWARM_")}
+    env.update(
+        KEEPWARM_DATA_DIR=str(tmp_path / "data"),
+        KEEPWARM_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8",
+        KEEPWARM_SMTP_PORT=str(mail.port),
+        KEEPWARM_LOG_FORMAT="json",
+        KEEPWARM_TICK_SECONDS="0.5",
+        **extra,
+    )
+    return env
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "workers", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, f"keepwarm {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def prepare(env: dict[str, str], tmp_path: Path, site: SiteServer, hooks: WebhookReceiver) -> None:
+    pool = tmp_path / "pool.csv"
+    pool.write_text(demo_pool(site.base, datetime.now(UTC)), "utf-8")
+    imported = cli(env, "import", str(pool))
+    assert "created 5" in imported and "rejected 1" in imported and "line 7" in imported
+    assert "created 0, updated 0, unchanged 5" in cli(env, "import", str(pool))
+    cli(
+        env, "recruiters", "add", "bram@agency.example", "--webhook", f"{hooks.base}/hooks/keepwarm"
+    )
+    cli(env, "sources", "add", f"{site.base}/wire/nieuws.xml")
+    discovered = cli(env, "sources", "discover")
+    assert discovered.count("added") == 2
+
+
+def outcome(env: dict[str, str], mail: MailCatcher, hooks: WebhookReceiver) -> Outcome:
+    moments = [json.loads(line) for line in cli(env, "moments", "--json").splitlines()]
+    return {
+        "moments": sorted(
+            (m["member_id"], m["kind"], m["status"], m["recruiter"]) for m in moments
+        ),
+        "emails": sorted((str(m["X-Envelope-To"]), str(m["Subject"])) for m in mail.inbox),
+        "webhooks": sorted((h["json"]["member_id"], h["json"]["kind"]) for h in hooks.received),
+    }
+
+
+EXPECTED_STATUSES = {
+    (1, "company_news", "delivered"),
+    (2, "company_news", "suppressed"),
+    (3, "company_news", "delivered"),
+    (4, "press_mention", "deferred"),
+    (5, "company_news", "delivered"),
+}
+
+
+def check(result: Outcome) -> None:
+    assert {(m, k, s) for m, k, s, _ in result["moments"]} == EXPECTED_STATUSES
+    assert [to for to, _ in result["emails"]] == ["anna@agency.example", "anna@agency.example"]
+    assert result["webhooks"] == [(5, "company_news")]
+
+
+def run_embedded(
+    tmp_path: Path, site: SiteServer, mail: MailCatcher, hooks: WebhookReceiver
+) -> Outcome:
+    env = base_env(tmp_path, mail)
+    prepare(env, tmp_path, site, hooks)
+    cli(env, "run", "--once")
+    cli(env, "run", "--once")  # nothing is due: nothing changes, nothing is sent again
+    return outcome(env, mail, hooks)
+
+
+def run_distributed(
+    tmp_path: Path,
+    site: SiteServer,
+    mail: MailCatcher,
+    hooks: WebhookReceiver,
+    pg_url: str,
+    redis_url: str,
+) -> Outcome:
+    env = base_env(
+        tmp_path,
+        mail,
+        KEEPWARM_DATABASE_URL=pg_url,
+        KEEPWARM_BROKER_URL=redis_url,
+        KEEPWARM_BROKER_NAMESPACE=f"keepwarm-test-{uuid.uuid4().hex[:8]}",
+    )
+    cli(env, "db", "upgrade")
+    prepare(env, tmp_path, site, hooks)
+    command = [sys.executable, "-m", "workers"]
+    processes = [
+        subprocess.Popen(
+            [*command, "worker", "--processes", "1", "--threads", "2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ] + [
+        subprocess.Popen(
+            [*command, "scheduler"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+    ]
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if len(mail.inbox) >= 2 and hooks.received and _settled(env):
+                break
+            time.sleep(0.5)
+        time.sleep(2)  # anything sent twice would arrive now
+        for process in processes:
+            assert process.poll() is None, "a worker or the scheduler died"
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+    return outcome(env, mail, hooks)
+
+
+def _settled(env: dict[str, str]) -> bool:
+    moments = [json.loads(line) for line in cli(env, "moments", "--json").splitlines()]
+    return len(moments) == 5 and not any(m["status"] in ("pending", "routed") for m in moments)
+
+
+@pytest.mark.e2e
+def test_embedded_and_distributed_give_the_same_moments_and_deliveries(
+    tmp_path: Path, pg_url: str, redis_url: str
+) -> None:
+    results = []
+    for mode in ("embedded", "distributed"):
+        site, mail, hooks = demo_site(), MailCatcher(), WebhookReceiver()
+        for server in (site, mail, hooks):
+            server.start()
+        try:
+            folder = tmp_path / mode
+            folder.mkdir()
+            if mode == "embedded":
+                results.append(run_embedded(folder, site, mail, hooks))
+            else:
+                results.append(run_distributed(folder, site, mail, hooks, pg_url, redis_url))
+        finally:
+            for server in (site, mail, hooks):
+                server.stop()
+    embedded, distributed = results
+    check(embedded)
+    assert distributed == embedded

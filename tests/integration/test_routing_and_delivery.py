@@ -1,0 +1,140 @@
+"""Routing under the contact policy and delivery by email and webhook, on real databases."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from models.schema import Contact, Delivery, Member, Moment
+from tests.integration.conftest import NOW, MomentFactory
+from workers.app import App
+from workers.demo.servers import MailCatcher, WebhookReceiver
+from workers.services.delivery import deliver
+from workers.services.feedback import Outcome, mark_done
+from workers.services.routing import route_moment
+
+
+def statuses(app: App) -> list[str]:
+    with app.sessions() as session:
+        return list(session.scalars(select(Moment.status).order_by(Moment.id)))
+
+
+def test_a_moment_within_policy_is_routed_to_the_owner_with_an_owed_delivery(
+    app: App, make_moment: MomentFactory
+) -> None:
+    moment_id = make_moment(last_contact=date(2026, 6, 1))
+    delivery_id = route_moment(app, moment_id, NOW)
+    assert delivery_id is not None
+    with app.sessions() as session:
+        moment = session.get_one(Moment, moment_id)
+        delivery = session.get_one(Delivery, delivery_id)
+        assert (moment.status, moment.recruiter.email) == ("routed", "anna@agency.example")
+        assert (delivery.channel, delivery.target, delivery.status) == (
+            "email",
+            "anna@agency.example",
+            "pending",
+        )
+    assert route_moment(app, moment_id, NOW) is None  # a redelivered message changes nothing
+
+
+def test_a_blocked_moment_is_deferred_inside_its_window_and_routed_when_due(
+    app: App, make_moment: MomentFactory
+) -> None:
+    moment_id = make_moment(last_contact=(NOW - timedelta(days=80)).date())
+    assert route_moment(app, moment_id, NOW) is None
+    with app.sessions() as session:
+        moment = session.get_one(Moment, moment_id)
+        assert moment.status == "deferred"
+        assert moment.not_before.date() == (NOW + timedelta(days=10)).date()
+        assert "last contact 80 days ago" in (moment.reason or "")
+    assert route_moment(app, moment_id, NOW + timedelta(days=5)) is None  # not yet due
+    assert route_moment(app, moment_id, NOW + timedelta(days=10)) is not None
+    assert statuses(app) == ["routed"]
+
+
+def test_a_moment_blocked_past_its_window_is_suppressed_with_the_reason(
+    app: App, make_moment: MomentFactory
+) -> None:
+    moment_id = make_moment(
+        last_contact=(NOW - timedelta(days=20)).date(), expires_in=timedelta(days=14)
+    )
+    route_moment(app, moment_id, NOW)
+    with app.sessions() as session:
+        moment = session.get_one(Moment, moment_id)
+        assert moment.status == "suppressed"
+        assert "after the moment expires" in (moment.reason or "")
+
+
+def test_concurrent_routing_for_one_member_lets_exactly_one_through(
+    app: App, make_moment: MomentFactory
+) -> None:
+    moment_ids = [make_moment() for _ in range(24)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda m: route_moment(app, m, NOW), moment_ids))
+    final = statuses(app)
+    assert final.count("routed") == 1
+    assert set(final) == {"routed", "suppressed"}  # the open slot outlasts each 30-day window
+
+
+def test_done_records_the_contact_and_frees_the_slot_for_later(
+    app: App, make_moment: MomentFactory
+) -> None:
+    first = make_moment()
+    route_moment(app, first, NOW)
+    mark_done(app, first, Outcome.POSITIVE, NOW + timedelta(days=1))
+    with app.sessions() as session:
+        contact = session.scalars(select(Contact)).one()
+        member = session.scalars(select(Member)).one()
+        assert (contact.outcome, member.last_contact_on) == (
+            "positive",
+            (NOW + timedelta(days=1)).date(),
+        )
+    later = make_moment(expires_in=timedelta(days=200))
+    route_moment(app, later, NOW + timedelta(days=2))
+    with app.sessions() as session:
+        moment = session.get_one(Moment, later)
+        assert moment.status == "deferred"
+        assert moment.not_before.date() == (NOW + timedelta(days=91)).date()
+
+
+def test_email_delivery_sends_text_and_html_once(
+    app: App, make_moment: MomentFactory, mail: MailCatcher
+) -> None:
+    app.settings = replace(app.settings, smtp_port=mail.port)
+    delivery_id = route_moment(app, make_moment(), NOW)
+    assert delivery_id is not None
+    assert deliver(app, delivery_id, NOW) == "sent"
+    assert deliver(app, delivery_id, NOW) == "not owed"
+    assert len(mail.inbox) == 1
+    message = mail.inbox[0]
+    assert message["X-Envelope-To"] == "anna@agency.example"
+    assert "Lisa Jansen" in str(message["Subject"])
+    kinds = sorted(part.get_content_type() for part in message.walk() if not part.is_multipart())
+    assert kinds == ["text/html", "text/plain"]
+    assert statuses(app) == ["delivered"]
+
+
+def test_failed_webhook_is_retried_with_backoff_and_sent_once(
+    app: App, make_moment: MomentFactory, hooks: WebhookReceiver
+) -> None:
+    answers = iter([500, 200])
+    hooks.status = lambda: next(answers, 200)
+    delivery_id = route_moment(
+        app, make_moment(channel="webhook", target=f"{hooks.base}/hook"), NOW
+    )
+    assert delivery_id is not None
+    assert deliver(app, delivery_id, NOW) == "failed"
+    with app.sessions() as session:
+        retry_at = session.get_one(Delivery, delivery_id).next_attempt_at
+    assert retry_at > NOW
+    assert deliver(app, delivery_id, NOW) == "not owed"  # not before its backoff
+    assert deliver(app, delivery_id, retry_at) == "sent"
+    assert deliver(app, delivery_id, retry_at + timedelta(hours=1)) == "not owed"
+    assert len(hooks.received) == 1
+    sent = hooks.received[0]
+    assert sent["headers"]["Idempotency-Key"] == f"keepwarm-delivery-{delivery_id}"
+    assert sent["json"]["kind"] == "company_news"
+    assert "email" not in sent["json"]
