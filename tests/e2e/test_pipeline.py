@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -171,3 +172,33 @@ def test_embedded_and_distributed_give_the_same_moments_and_deliveries(
     embedded, distributed = results
     check(embedded)
     assert distributed == embedded
+
+
+@pytest.mark.e2e
+def test_run_processes_until_ctrl_c_and_exits_cleanly(tmp_path: Path) -> None:
+    site, mail, hooks = demo_site(), MailCatcher(), WebhookReceiver()
+    for server in (site, mail, hooks):
+        server.start()
+    try:
+        env = base_env(tmp_path, mail)
+        prepare(env, tmp_path, site, hooks)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "workers", "run"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (len(mail.inbox) < 2 or not hooks.received):
+            time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+        assert process.returncode == 0, stderr
+        assert '"event": "scheduler.stopped"' in stderr
+        assert len(mail.inbox) == 2 and len(hooks.received) == 1
+        for name in ("Lisa", "Jansen", "Sanne", "agency.example", "example.net"):
+            assert name not in stderr, f"personal data in the logs: {name}"
+    finally:
+        for server in (site, mail, hooks):
+            server.stop()

@@ -1,0 +1,91 @@
+"""Polling real loopback servers into a real database: conditional GET, dedupe, refusal."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from models.schema import Item, Source
+from tests.integration.conftest import NOW
+from workers.app import App
+from workers.db import transaction
+from workers.demo.servers import SiteServer
+from workers.services.directory import add_source
+from workers.services.polling import poll_source
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>Acme opens an office</title><guid>a-1</guid><link>$base/a-1</link>
+<pubDate>$rfc_1</pubDate></item>
+<item><title>Acme hires</title><link>$base/a-2</link><pubDate>$rfc_2</pubDate></item>
+<item><title>Old news</title><guid>a-0</guid><pubDate>$rfc_400</pubDate></item>
+</channel></rss>"""
+
+
+def add(app: App, url: str) -> int:
+    with transaction(app.sessions) as session:
+        source, _ = add_source(session, url, NOW)
+        return source.id
+
+
+def test_a_feed_is_stored_once_and_an_unchanged_one_costs_no_parse(app: App) -> None:
+    site = SiteServer({"/feed.xml": (FEED, "application/rss+xml")}, now=NOW)
+    site.start()
+    try:
+        source_id = add(app, f"{site.base}/feed.xml")
+        new = poll_source(app, source_id, NOW)
+        assert len(new) == 2  # the 400-day-old entry is stored but never detected
+        assert poll_source(app, source_id, NOW + timedelta(hours=1)) == []
+        with app.sessions() as session:
+            source = session.get_one(Source, source_id)
+            assert source.last_status == "not modified"
+            assert source.etag is not None
+            assert source.next_poll_at > NOW + timedelta(hours=1)
+            assert session.scalar(select(func.count(Item.id))) == 3
+        site.pages["/feed.xml"] = (
+            FEED.replace("Acme hires", "Acme hires again"),
+            "application/rss+xml",
+        )
+        assert poll_source(app, source_id, NOW + timedelta(hours=2)) == []  # same guid/link
+    finally:
+        site.stop()
+
+
+def test_a_loopback_source_is_refused_without_the_opt_in(app: App) -> None:
+    site = SiteServer({"/feed.xml": (FEED, "application/rss+xml")}, now=NOW)
+    site.start()
+    try:
+        guarded = App.build(replace(app.settings, allow_private_networks=()), migrate=False)
+        source_id = add(guarded, f"{site.base}/feed.xml")
+        assert poll_source(guarded, source_id, NOW) == []
+        with guarded.sessions() as session:
+            source = session.get_one(Source, source_id)
+            assert source.last_status == "permanent error"
+            assert "non-public address 127.0.0.1" in (source.last_error or "")
+            assert source.error_count == 1 and source.next_poll_at > NOW
+        assert site.requests == []
+        guarded.close()
+    finally:
+        site.stop()
+
+
+def test_a_broken_source_backs_off_and_recovers_on_its_own(app: App) -> None:
+    site = SiteServer({}, now=NOW)
+    site.start()
+    try:
+        source_id = add(app, f"{site.base}/feed.xml")
+        delays = []
+        for attempt in range(3):
+            now = NOW + timedelta(days=attempt)
+            poll_source(app, source_id, now)
+            with app.sessions() as session:
+                delays.append(session.get_one(Source, source_id).next_poll_at - now)
+        assert delays[0] < delays[1] < delays[2]
+        site.pages["/feed.xml"] = (FEED, "application/rss+xml")
+        assert len(poll_source(app, source_id, NOW + timedelta(days=3))) == 2
+        with app.sessions() as session:
+            source = session.get_one(Source, source_id)
+            assert (source.error_count, source.last_error) == (0, None)
+    finally:
+        site.stop()

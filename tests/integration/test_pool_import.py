@@ -1,0 +1,63 @@
+"""Importing pool files into a real database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from models.schema import Employer, Member, Recruiter
+from tests.integration.conftest import NOW
+from workers.app import App
+from workers.services.pool_import import import_pool
+
+CSV = """Name,E-mail,Employer,Title,Last contact,Owner,Language,External ID
+Lisa Jansen,lisa@example.net,ACME B.V.,Engineer,14-03-2026,anna@agency.example,nl,x-1
+Tom de Boer,tom@example.net,Acme bv,Analyst,2026-02-01,anna@agency.example,en,x-2
+Eva Smit,eva@example.net,acme,,,,Nederlands,x-3
+Broken Row,broken@example.net,New Company Ltd,,99-99-2026,,nl,x-4
+"""
+
+
+def test_importing_twice_changes_nothing_and_one_employer_per_company(
+    app: App, tmp_path: Path
+) -> None:
+    path = tmp_path / "pool.csv"
+    path.write_text(CSV, "utf-8")
+    first = import_pool(app, path, NOW)
+    assert (first.created, first.updated, first.unchanged) == (3, 0, 0)
+    assert [(r.line, "99-99-2026" in r.reason) for r in first.rejected] == [(5, True)]
+    second = import_pool(app, path, NOW)
+    assert (second.created, second.updated, second.unchanged, len(second.rejected)) == (0, 0, 3, 1)
+    with app.sessions() as session:
+        assert list(session.scalars(select(Employer.key))) == ["acme"]  # the bad row wrote nothing
+        assert list(session.scalars(select(Recruiter.email))) == ["anna@agency.example"]
+        lisa = session.scalars(select(Member).where(Member.external_id == "x-1")).one()
+        assert (lisa.last_contact_on.isoformat() if lisa.last_contact_on else None) == "2026-03-14"
+        assert (
+            session.scalars(select(Member.language).where(Member.external_id == "x-3")).one()
+            == "nl"
+        )
+
+
+def test_an_xlsx_with_dutch_headers_updates_by_external_id(app: App, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Naam", "E-mail", "Werkgever", "Functie", "Externe ID"])
+    sheet.append(["Lisa Jansen", "lisa@example.net", "Acme", "Engineer", 17])
+    book.save(tmp_path / "pool.xlsx")
+    assert import_pool(app, tmp_path / "pool.xlsx", NOW).created == 1
+    sheet["D2"] = "Lead Engineer"
+    sheet["B2"] = "lisa.jansen@example.net"
+    book.save(tmp_path / "pool.xlsx")
+    report = import_pool(app, tmp_path / "pool.xlsx", NOW)
+    assert (report.created, report.updated) == (0, 1)
+    with app.sessions() as session:
+        member = session.scalars(select(Member)).one()
+        assert (member.external_id, member.title, member.email) == (
+            "17",
+            "Lead Engineer",
+            "lisa.jansen@example.net",
+        )
