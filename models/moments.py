@@ -40,6 +40,9 @@ class MomentRule:
     priority: int
 
 
+DEPARTURE = MomentRule(MomentKind.CHECK_IN, timedelta(days=30), 75)
+"""Someone leaving their employer is open to a conversation: a check-in, soon."""
+
 RULES: dict[SignalKind, MomentRule] = {
     SignalKind.JOB_CHANGE: MomentRule(MomentKind.CONGRATULATE_NEW_ROLE, timedelta(days=30), 80),
     SignalKind.PROMOTION: MomentRule(MomentKind.CONGRATULATE_NEW_ROLE, timedelta(days=30), 80),
@@ -61,6 +64,10 @@ class DraftFacts:
     employer: str | None
     last_topic: str | None
     last_contact: date | None
+    event: str | None = None
+    new_title: str | None = None
+    new_employer: str | None = None
+    old_employer: str | None = None
 
 
 _MONTHS_NL = (
@@ -106,23 +113,54 @@ _QUESTION = {
 }
 
 
+_ROLE = {
+    "en": {
+        "promotion": "Hi {name}, congratulations on becoming {title}!",
+        "departure": "Hi {name}, I read that you are moving on from {old}. Exciting times!",
+        "role": "Hi {name}, congratulations on your new role{as_title}{at_employer}!",
+    },
+    "nl": {
+        "promotion": "Hoi {name}, gefeliciteerd met je nieuwe functie als {title}!",
+        "departure": "Hoi {name}, ik las dat je vertrekt bij {old}. Spannende tijd!",
+        "role": "Hoi {name}, gefeliciteerd met je nieuwe rol{as_title}{at_employer}!",
+    },
+}
+_AS = {"en": (" as {}", " at {}"), "nl": (" als {}", " bij {}")}
+
+
 def draft_message(facts: DraftFacts) -> str:
     """A short, personal message in the member's language (nl or en), under 400 characters."""
     lang = facts.language if facts.language in _OPENINGS else "en"
-    opening = _OPENINGS[lang].get(facts.kind, _FALLBACK_OPENING[lang])
-    parts = [
-        opening.format(
-            name=facts.first_name,
-            employer=facts.employer or "your company",
-            headline=_shorten(facts.headline, 90),
-        )
-    ]
+    parts = [_opening(facts, lang)]
     if facts.last_topic and facts.last_contact:
         month = _month_name(facts.last_contact, lang)
         parts.append(_TOPIC[lang].format(month=month, topic=_shorten(facts.last_topic, 80)))
     parts.append(_QUESTION[lang])
     text = " ".join(parts)
     return _shorten(text, DRAFT_LIMIT)
+
+
+def _opening(facts: DraftFacts, lang: str) -> str:
+    if facts.event == "departure" and facts.old_employer:
+        template = _ROLE[lang]["departure"]
+    elif facts.event == "promotion" and facts.new_title:
+        template = _ROLE[lang]["promotion"]
+    elif facts.kind is MomentKind.CONGRATULATE_NEW_ROLE:
+        template = _ROLE[lang]["role"]
+    else:
+        template = _OPENINGS[lang].get(facts.kind, _FALLBACK_OPENING[lang])
+    as_title, at_employer = _AS[lang]
+    return template.format(
+        name=facts.first_name,
+        employer=facts.employer or ("your company" if lang == "en" else "je werkgever"),
+        headline=_shorten(facts.headline, 90),
+        title=_shorten(facts.new_title or "", 60),
+        old=_shorten(facts.old_employer or "", 60),
+        as_title=as_title.format(_shorten(facts.new_title, 60)) if facts.new_title else "",
+        at_employer=at_employer.format(_shorten(facts.new_employer, 60))
+        if facts.new_employer
+        else "",
+    )
 
 
 def _month_name(day: date, lang: str) -> str:
@@ -140,3 +178,12 @@ def window_for(kind: SignalKind, occurred_at: datetime) -> tuple[MomentRule, dat
     """The moment rule for a signal kind and when such a moment expires."""
     rule = RULES[kind]
     return rule, occurred_at + rule.window
+
+
+def rule_for(kind: SignalKind, event: str | None) -> MomentRule | None:
+    """The moment a signal calls for; None when it calls for none (a retirement)."""
+    if kind is SignalKind.JOB_CHANGE and event == "retirement":
+        return None
+    if kind is SignalKind.JOB_CHANGE and event == "departure":
+        return DEPARTURE
+    return RULES[kind]

@@ -38,17 +38,33 @@ _LEGAL_SUFFIXES = frozenset(
         "groep",
     }
 )
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+_NON_WORD = re.compile(r"[\W_]+")
 # "B.V." and "N.V." lose their dots before tokenising, so they become "bv" and "nv".
 _DOTTED_ABBREVIATION = re.compile(r"\b((?:[a-z]\.){2,})")
 
 
+_COMBINING = (
+    {c: None for c in range(0x300, 0x370)}
+    | {c: None for c in range(0x1AB0, 0x1B00)}
+    | {c: None for c in range(0x1DC0, 0x1E00)}
+    | {c: None for c in range(0x20D0, 0x2100)}
+)
+# Letters that do not decompose into a base letter and an accent.
+_UNDECOMPOSABLE = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents and turn every run of non-alphanumerics into a space."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
-    undotted = _DOTTED_ABBREVIATION.sub(lambda m: m.group(1).replace(".", ""), ascii_only)
-    return _NON_WORD.sub(" ", undotted).strip()
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = (
+            unicodedata.normalize("NFKD", folded).translate(_COMBINING).translate(_UNDECOMPOSABLE)
+        )
+    if "." in folded:
+        folded = _DOTTED_ABBREVIATION.sub(lambda m: m.group(1).replace(".", ""), folded)
+    return _NON_WORD.sub(" ", folded).strip()
 
 
 def padded(text: str) -> str:

@@ -91,7 +91,7 @@ def decide(
     allowed = earliest_allowed(history, policy, max(now, not_before))
     if allowed <= now:
         return Decision(Action.ROUTE, "within the contact policy", now)
-    why = _blocking_reason(history, policy, now)
+    why = _blocking_reason(history, policy, now, not_before)
     if allowed < expires_at:
         return Decision(Action.DEFER, f"{why}; deferred until {allowed:%Y-%m-%d}", allowed)
     return Decision(
@@ -101,7 +101,11 @@ def decide(
     )
 
 
-def _blocking_reason(history: MemberHistory, policy: ContactPolicy, now: datetime) -> str:
+def _blocking_reason(
+    history: MemberHistory, policy: ContactPolicy, now: datetime, not_before: datetime
+) -> str:
+    if earliest_allowed(history, policy, now) <= now:
+        return f"the moment is not due before {not_before:%Y-%m-%d}"
     if history.reserved_until is not None and history.reserved_until > now:
         return "another moment for this member is still open with a recruiter"
     past = sorted(history.contacts)

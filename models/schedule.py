@@ -22,5 +22,6 @@ def backoff(
     now: datetime, base: timedelta, failures: int, rng: random.Random, cap: timedelta = MAX_BACKOFF
 ) -> datetime:
     """The next try after ``failures`` consecutive failures: exponential, capped, jittered."""
-    delay = min(cap, base * (2 ** max(0, failures - 1)))
+    doublings = min(max(0, failures - 1), 40)  # beyond this any base exceeds any sane cap
+    delay = min(cap, base * (2**doublings))
     return now + jittered(delay, rng, spread=0.25)

@@ -107,7 +107,10 @@ class Settings:
             raise SettingsError("KEEPWARM_LOG_FORMAT must be auto, json or console")
         if self.news_search_url and "{query}" not in self.news_search_url:
             raise SettingsError("KEEPWARM_NEWS_SEARCH_URL must contain {query}")
-        self.policy  # noqa: B018 - validates the policy values
+        try:
+            self.policy  # noqa: B018 - validates the policy values
+        except ValueError as exc:
+            raise SettingsError(f"KEEPWARM_MIN_GAP_DAYS / KEEPWARM_MAX_PER_YEAR: {exc}") from exc
 
 
 def _parse_networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

@@ -1,0 +1,254 @@
+"""Fetcher against a real HTTP server on 127.0.0.1 (pytest-httpserver)."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from sources import BlockedAddressError, PermanentError, TooLargeError, TransientError
+from sources.fetch import MAX_REDIRECTS, Fetcher
+
+LOOPBACK = [ipaddress.ip_network("127.0.0.0/8")]
+MAX_BYTES = 1000
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    with Fetcher(user_agent="t", timeout=5, max_bytes=MAX_BYTES, allowed_networks=LOOPBACK) as f:
+        yield f
+
+
+def url(httpserver: HTTPServer, path: str) -> str:
+    """The server's URL by IP, so that no ::1 answer for "localhost" gets in the way."""
+    return f"http://127.0.0.1:{httpserver.port}{path}"
+
+
+def test_plain_get_returns_body_headers_and_validators(
+    httpserver: HTTPServer, fetcher: Fetcher
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(
+        "<rss/>", headers={"ETag": '"v1"', "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT"},
+        content_type="application/rss+xml",
+    )
+
+    result = fetcher.get(url(httpserver, "/feed"))
+
+    assert result.status == 200
+    assert result.body == b"<rss/>"
+    assert not result.not_modified
+    assert result.etag == '"v1"'
+    assert result.last_modified == "Wed, 01 May 2024 10:00:00 GMT"
+    assert result.url == url(httpserver, "/feed")
+    request, _ = httpserver.log[0]
+    assert request.headers["User-Agent"] == "t"
+    assert "If-None-Match" not in request.headers
+    assert "If-Modified-Since" not in request.headers
+
+
+def test_conditional_get_sends_validators_and_304_is_not_modified(
+    httpserver: HTTPServer, fetcher: Fetcher
+) -> None:
+    httpserver.expect_request(
+        "/feed",
+        headers={"If-None-Match": '"v1"', "If-Modified-Since": "Wed, 01 May 2024 10:00:00 GMT"},
+    ).respond_with_data("", status=304)
+
+    result = fetcher.get(
+        url(httpserver, "/feed"), etag='"v1"', last_modified="Wed, 01 May 2024 10:00:00 GMT"
+    )
+
+    assert result.not_modified
+    assert result.status == 304
+    assert result.body == b""
+    request, _ = httpserver.log[0]
+    assert request.headers["If-None-Match"] == '"v1"'
+    assert request.headers["If-Modified-Since"] == "Wed, 01 May 2024 10:00:00 GMT"
+
+
+def test_body_at_the_cap_is_read(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    httpserver.expect_request("/exact").respond_with_data(b"x" * MAX_BYTES)
+
+    assert len(fetcher.get(url(httpserver, "/exact")).body) == MAX_BYTES
+
+
+def test_body_over_the_cap_is_too_large(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    httpserver.expect_request("/big").respond_with_data(b"x" * (MAX_BYTES + 1))
+
+    with pytest.raises(TooLargeError):
+        fetcher.get(url(httpserver, "/big"))
+
+
+def test_streamed_body_over_the_cap_is_too_large(
+    httpserver: HTTPServer, fetcher: Fetcher
+) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(50):
+            yield b"y" * 100
+
+    httpserver.expect_request("/stream").respond_with_response(Response(chunks()))
+
+    with pytest.raises(TooLargeError):
+        fetcher.get(url(httpserver, "/stream"))
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [
+        (400, PermanentError),
+        (401, PermanentError),
+        (403, PermanentError),
+        (404, PermanentError),
+        (410, PermanentError),
+        (408, TransientError),
+        (429, TransientError),
+        (500, TransientError),
+        (502, TransientError),
+        (503, TransientError),
+        (504, TransientError),
+    ],
+)
+def test_error_status_is_translated(
+    httpserver: HTTPServer, fetcher: Fetcher, status: int, error: type[Exception]
+) -> None:
+    httpserver.expect_request("/x").respond_with_data("nope", status=status)
+
+    with pytest.raises(error, match=f"HTTP {status}"):
+        fetcher.get(url(httpserver, "/x"))
+
+
+def test_404_is_not_transient(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    httpserver.expect_request("/gone").respond_with_data("", status=404)
+
+    with pytest.raises(PermanentError) as caught:
+        fetcher.get(url(httpserver, "/gone"))
+    assert not isinstance(caught.value, TransientError)
+
+
+def redirect_chain(httpserver: HTTPServer, hops: int) -> None:
+    """/r0 -> /r1 -> ... -> /r{hops} which answers 200."""
+    for hop in range(hops):
+        httpserver.expect_request(f"/r{hop}").respond_with_data(
+            "", status=302, headers={"Location": f"/r{hop + 1}"}
+        )
+    httpserver.expect_request(f"/r{hops}").respond_with_data("arrived")
+
+
+def test_five_redirects_are_followed(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    redirect_chain(httpserver, MAX_REDIRECTS)
+
+    result = fetcher.get(url(httpserver, "/r0"))
+
+    assert result.body == b"arrived"
+    assert result.url == url(httpserver, f"/r{MAX_REDIRECTS}")
+
+
+def test_conditional_headers_follow_a_redirect(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    redirect_chain(httpserver, 1)
+
+    fetcher.get(url(httpserver, "/r0"), etag='"e"')
+
+    assert [req.headers.get("If-None-Match") for req, _ in httpserver.log] == ['"e"', '"e"']
+
+
+def test_more_than_five_redirects_is_permanent(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    redirect_chain(httpserver, MAX_REDIRECTS + 1)
+
+    with pytest.raises(PermanentError, match="redirects"):
+        fetcher.get(url(httpserver, "/r0"))
+    assert len(httpserver.log) == MAX_REDIRECTS + 1
+
+
+def test_redirect_loop_is_permanent(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    httpserver.expect_request("/loop").respond_with_data(
+        "", status=301, headers={"Location": "/loop"}
+    )
+
+    with pytest.raises(PermanentError, match="redirects"):
+        fetcher.get(url(httpserver, "/loop"))
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://[::1]/"],
+)
+def test_redirect_to_an_internal_address_is_blocked(
+    httpserver: HTTPServer, fetcher: Fetcher, target: str
+) -> None:
+    httpserver.expect_request("/go").respond_with_data(
+        "", status=302, headers={"Location": target}
+    )
+
+    with pytest.raises(BlockedAddressError):
+        fetcher.get(url(httpserver, "/go"))
+
+
+@pytest.mark.parametrize(
+    "target", ["file:///etc/passwd", "ftp://127.0.0.1/feed", "gopher://127.0.0.1:70/"]
+)
+def test_redirect_to_another_scheme_is_refused(
+    httpserver: HTTPServer, fetcher: Fetcher, target: str
+) -> None:
+    httpserver.expect_request("/go").respond_with_data(
+        "", status=302, headers={"Location": target}
+    )
+
+    with pytest.raises(PermanentError, match="only http and https"):
+        fetcher.get(url(httpserver, "/go"))
+
+
+def test_loopback_is_blocked_without_allowed_networks(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/feed").respond_with_data("secret")
+
+    with (
+        Fetcher(user_agent="t", timeout=5, max_bytes=MAX_BYTES) as guarded,
+        pytest.raises(BlockedAddressError),
+    ):
+        guarded.get(url(httpserver, "/feed"))
+    assert httpserver.log == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["ftp://127.0.0.1/feed", "file:///etc/passwd", "javascript:alert(1)", "127.0.0.1/feed", ""],
+)
+def test_non_http_scheme_is_refused(fetcher: Fetcher, target: str) -> None:
+    with pytest.raises(PermanentError, match="only http and https"):
+        fetcher.get(target)
+
+
+def test_connection_refused_is_transient(fetcher: Fetcher) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # Nothing listens on ``port`` any more.
+
+    with pytest.raises(TransientError):
+        fetcher.get(f"http://127.0.0.1:{port}/feed")
+
+
+def test_post_json_sends_the_payload(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    httpserver.expect_request("/hook", method="POST", json={"moment": 7}).respond_with_data("ok")
+
+    fetcher.post_json(url(httpserver, "/hook"), {"moment": 7}, headers={"X-Sig": "abc"})
+
+    request, _ = httpserver.log[0]
+    assert request.headers["X-Sig"] == "abc"
+    assert request.headers["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(("status", "error"), [(302, PermanentError), (503, TransientError)])
+def test_post_json_failures(
+    httpserver: HTTPServer, fetcher: Fetcher, status: int, error: type[Exception]
+) -> None:
+    def answer(_: Request) -> Response:
+        return Response("", status=status, headers={"Location": "/elsewhere"})
+
+    httpserver.expect_request("/hook", method="POST").respond_with_handler(answer)
+
+    with pytest.raises(error):
+        fetcher.post_json(url(httpserver, "/hook"), {}, headers={})
