@@ -60,7 +60,10 @@ def fold(text: str) -> str:
     folded = text.casefold()
     if not folded.isascii():
         folded = (
-            unicodedata.normalize("NFKD", folded).translate(_COMBINING).translate(_UNDECOMPOSABLE)
+            unicodedata.normalize("NFKD", folded)
+            .casefold()
+            .translate(_COMBINING)
+            .translate(_UNDECOMPOSABLE)
         )
     if "." in folded:
         folded = _DOTTED_ABBREVIATION.sub(lambda m: m.group(1).replace(".", ""), folded)
@@ -89,3 +92,7 @@ def first_name(name: str) -> str:
     """The first word of a full name, for a greeting."""
     parts = name.strip().split()
     return parts[0] if parts else name
+
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+"""Good enough to catch typos in a spreadsheet; delivery is the real test."""

@@ -5,10 +5,13 @@ A pure function of the member's history, the moment's window, the policy and ``n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
+
+from models.moments import DEFAULT_PRIORITIES, DEFAULT_WINDOWS, MomentKind
 
 YEAR = timedelta(days=365)
 
@@ -25,6 +28,72 @@ class ContactPolicy:
             raise ValueError("min_gap must not be negative")
         if self.max_per_year < 1:
             raise ValueError("max_per_year must be at least 1")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PoolPolicy:
+    """A pool's whole policy: contact limits, when to check in, moment windows, priorities."""
+
+    contact: ContactPolicy = field(default_factory=ContactPolicy)
+    check_in_after: timedelta = timedelta(days=120)
+    reengage_after: timedelta = timedelta(days=180)
+    windows: Mapping[MomentKind, timedelta] = field(default_factory=lambda: dict(DEFAULT_WINDOWS))
+    priorities: Mapping[MomentKind, int] = field(default_factory=lambda: dict(DEFAULT_PRIORITIES))
+
+    def __post_init__(self) -> None:
+        if not timedelta(0) < self.check_in_after <= self.reengage_after:
+            raise ValueError("check_in_after must be positive and at most reengage_after")
+        if any(w <= timedelta(0) for w in self.windows.values()):
+            raise ValueError("every moment window must be positive")
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any]) -> PoolPolicy:
+        """Build from a settings mapping (e.g. a TOML file); unknown names are an error."""
+        try:
+            return cls._from_mapping(raw)
+        except (TypeError, AttributeError) as exc:
+            raise ValueError(f"a policy value has the wrong type ({exc})") from exc
+
+    @classmethod
+    def _from_mapping(cls, raw: Mapping[str, Any]) -> PoolPolicy:
+        known = {
+            "min_gap_days",
+            "max_per_year",
+            "check_in_after_days",
+            "reengage_after_days",
+            "windows",
+            "priorities",
+        }
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ValueError(f"unknown policy setting(s): {', '.join(unknown)}")
+        contact = ContactPolicy(
+            min_gap=timedelta(days=_whole(raw.get("min_gap_days", 90))),
+            max_per_year=_whole(raw.get("max_per_year", 3)),
+        )
+        return cls(
+            contact=contact,
+            check_in_after=timedelta(days=_whole(raw.get("check_in_after_days", 120))),
+            reengage_after=timedelta(days=_whole(raw.get("reengage_after_days", 180))),
+            windows=DEFAULT_WINDOWS
+            | {_kind(k): timedelta(days=_whole(v)) for k, v in raw.get("windows", {}).items()},
+            priorities=DEFAULT_PRIORITIES
+            | {_kind(k): _whole(v) for k, v in raw.get("priorities", {}).items()},
+        )
+
+
+def _whole(value: Any) -> int:
+    """A whole number of days or contacts; 1.9 days is a typo, not one day."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"expected a whole number, got {value!r}")
+    return int(value)
+
+
+def _kind(name: str) -> MomentKind:
+    try:
+        return MomentKind(name)
+    except ValueError:
+        raise ValueError(f"unknown moment kind {name!r}") from None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -69,6 +69,13 @@ class Recruiter(Base):
     channel: Mapped[str] = mapped_column(String(20), default="email")
     webhook_url: Mapped[str | None] = mapped_column(String(2000))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    work_start: Mapped[str] = mapped_column(String(5), default="09:00")
+    work_end: Mapped[str] = mapped_column(String(5), default="17:00")
+    work_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
+    """Comma-separated weekday numbers, Monday is 0."""
+    weekly_capacity: Mapped[int] = mapped_column(Integer, default=5)
+    areas: Mapped[str | None] = mapped_column(Text)
+    """Comma-separated interest areas this recruiter's team covers."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
 
@@ -83,6 +90,20 @@ class Employer(Base):
     website: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime]
 
+    aliases: Mapped[list[EmployerAlias]] = relationship(cascade="all, delete-orphan")
+
+
+class EmployerAlias(Base):
+    """Another name an employer goes by ("KPN" for "Koninklijke KPN N.V.")."""
+
+    __tablename__ = "employer_alias"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[int] = mapped_column(
+        ForeignKey("employer.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(300))
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+
 
 class Member(Base):
     """A person in the pool."""
@@ -94,6 +115,7 @@ class Member(Base):
     name: Mapped[str] = mapped_column(String(300))
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
     title: Mapped[str | None] = mapped_column(String(300))
+    city: Mapped[str | None] = mapped_column(String(200))
     last_contact_on: Mapped[date | None] = mapped_column(Date)
     last_topic: Mapped[str | None] = mapped_column(Text)
     interests: Mapped[str | None] = mapped_column(Text)
@@ -119,6 +141,13 @@ class Source(Base):
     url: Mapped[str] = mapped_column(String(2000), unique=True)
     kind: Mapped[str] = mapped_column(String(30), default="feed")
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), index=True
+    )
+    options: Mapped[str | None] = mapped_column(Text)
+    """JSON: per-kind options, e.g. CSS selectors for a team page."""
+    snapshot: Mapped[str | None] = mapped_column(Text)
+    """JSON: what a page listed at its last poll, to diff the next one against."""
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
@@ -144,6 +173,8 @@ class Item(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str | None] = mapped_column(String(2000))
     summary: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[str | None] = mapped_column(Text)
+    """JSON: a structured observation from a page (who joined, left or changed title)."""
     published_at: Mapped[datetime | None]
     fetched_at: Mapped[datetime]
     detected_at: Mapped[datetime | None] = mapped_column(index=True)
@@ -159,12 +190,53 @@ class Signal(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"))
+    event: Mapped[str | None] = mapped_column(String(40))
+    person: Mapped[str | None] = mapped_column(String(300))
+    new_employer: Mapped[str | None] = mapped_column(String(300))
+    old_employer: Mapped[str | None] = mapped_column(String(300))
+    new_title: Mapped[str | None] = mapped_column(String(300))
     headline: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(2000))
     confidence: Mapped[float] = mapped_column(Float, default=0.5)
     occurred_at: Mapped[datetime]
     created_at: Mapped[datetime]
     planned_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class SignalEvidence(Base):
+    """One item that reported a signal; the same event in five feeds has five rows."""
+
+    __tablename__ = "signal_evidence"
+    __table_args__ = (UniqueConstraint("signal_id", "item_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("signal.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("item.id", ondelete="SET NULL"))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(Text, default="")
+    snippet: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Vacancy(Base):
+    """An open role; members whose interests fit it get a relevant_vacancy moment."""
+
+    __tablename__ = "vacancy"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    """The external id, else the URL: what makes a re-import an update."""
+    title: Mapped[str] = mapped_column(String(500))
+    employer: Mapped[str | None] = mapped_column(String(300))
+    areas: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    description: Mapped[str] = mapped_column(Text, default="")
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    closes_at: Mapped[datetime | None]
+    matched_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
 
 
 class Moment(Base):
@@ -178,10 +250,16 @@ class Moment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
     signal_id: Mapped[int | None] = mapped_column(ForeignKey("signal.id"))
+    vacancy_id: Mapped[int | None] = mapped_column(ForeignKey("vacancy.id"), index=True)
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    """Natural key of moments without a signal (check-ins, vacancies), for idempotence."""
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("moment.id"))
+    routings: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="pending")
     reason: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[int] = mapped_column(Integer, default=0)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
     not_before: Mapped[datetime]
     expires_at: Mapped[datetime]
     recruiter_id: Mapped[int | None] = mapped_column(ForeignKey("recruiter.id"))
@@ -192,6 +270,7 @@ class Moment(Base):
 
     member: Mapped[Member] = relationship()
     signal: Mapped[Signal | None] = relationship()
+    vacancy: Mapped[Vacancy | None] = relationship()
     recruiter: Mapped[Recruiter | None] = relationship()
 
 
@@ -210,9 +289,11 @@ class Delivery(Base):
     """One send of a moment on one channel; the outbox row that says a send is owed."""
 
     __tablename__ = "delivery"
-    __table_args__ = (UniqueConstraint("moment_id", "channel"),)
+    __table_args__ = (UniqueConstraint("moment_id", "routing", "channel"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     moment_id: Mapped[int] = mapped_column(ForeignKey("moment.id"))
+    routing: Mapped[int] = mapped_column(Integer, default=1)
+    """Which routing of the moment this sends (a snoozed moment is routed again later)."""
     channel: Mapped[str] = mapped_column(String(20))
     target: Mapped[str] = mapped_column(String(2000))
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)

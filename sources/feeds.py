@@ -25,6 +25,8 @@ class Entry:
     link: str | None
     summary: str
     published_at: datetime | None
+    payload: str | None = None
+    """JSON of a structured observation (page sources), None for feed entries."""
 
 
 @dataclass(frozen=True)

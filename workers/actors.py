@@ -21,6 +21,7 @@ from workers.services.planning import plan_signal
 from workers.services.polling import poll_source
 from workers.services.routing import route_moment
 from workers.services.scheduler import Enqueue
+from workers.services.vacancies import match_vacancy
 
 QUEUE_POLL = "poll"
 QUEUE_PIPELINE = "pipeline"
@@ -75,6 +76,18 @@ def deliver(delivery_id: int) -> None:
     deliver_service(current_app(), delivery_id, _now())
 
 
+@dramatiq.actor(**_STAGE)
+def match(vacancy_id: int) -> None:
+    """Match one vacancy to the pool and hand each new moment to routing."""
+    for moment_id in match_vacancy(current_app(), vacancy_id, _now()):
+        route.send(moment_id)
+
+
 ENQUEUE = Enqueue(
-    poll=poll.send, detect=detect.send, plan=plan.send, route=route.send, deliver=deliver.send
+    poll=poll.send,
+    detect=detect.send,
+    plan=plan.send,
+    route=route.send,
+    deliver=deliver.send,
+    match=match.send,
 )

@@ -14,12 +14,13 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models.schema import Employer, Moment, Recruiter, Source
 from workers.app import App, use_app
 from workers.db import transaction
 from workers.logs import configure_logging
+from workers.services.directory import SOURCE_KINDS
 from workers.settings import Settings, SettingsError
 
 console = Console()
@@ -105,26 +106,47 @@ def recruiters(ctx: click.Context) -> None:
 @click.option(
     "--webhook", "webhook_url", help="Deliver moments as JSON POSTs to this URL instead of email."
 )
+@click.option("--capacity", type=int, help="Moments a week they can act on (default 5).")
+@click.option("--hours", help="Working hours, e.g. 09:00-17:00 (default).")
+@click.option("--days", help="Working days, e.g. mon-fri (default), mon,wed,fri or mon-sun.")
+@click.option("--timezone", help="IANA timezone (default Europe/Amsterdam).")
+@click.option("--areas", help="Interest areas their team covers, comma-separated.")
 @click.pass_context
 def recruiters_add(
-    ctx: click.Context, email: str, name: str | None, webhook_url: str | None
+    ctx: click.Context,
+    email: str,
+    name: str | None,
+    webhook_url: str | None,
+    capacity: int | None,
+    hours: str | None,
+    days: str | None,
+    timezone: str | None,
+    areas: str | None,
 ) -> None:
-    """Add a recruiter (or update their name and channel)."""
-    from workers.services.directory import recruiter_for_email
-    from workers.services.pool_import import EMAIL
+    """Add a recruiter, or update the settings given."""
+    from workers.services.directory import RecruiterSettings, configure_recruiter
 
-    if not EMAIL.match(email):
-        raise click.BadParameter(f"{email!r} is not an email address", param_hint="EMAIL")
-    if webhook_url and not webhook_url.lower().startswith(("http://", "https://")):
-        raise click.BadParameter("the webhook must be an http(s) URL", param_hint="--webhook")
-    with _app(ctx) as app, transaction(app.sessions) as session:
-        recruiter = recruiter_for_email(session, email, _now(), name=name)
-        if name:
-            recruiter.name = name
-        recruiter.channel = "webhook" if webhook_url else "email"
-        recruiter.webhook_url = webhook_url
-        recruiter_id = recruiter.id
-    console.print(f"recruiter {recruiter_id}: {email} by {'webhook' if webhook_url else 'email'}")
+    wanted = RecruiterSettings(
+        name=name,
+        webhook_url=webhook_url,
+        capacity=capacity,
+        hours=hours,
+        days=days,
+        timezone=timezone,
+        areas=areas,
+    )
+    with _app(ctx) as app:
+        try:
+            with transaction(app.sessions) as session:
+                recruiter = configure_recruiter(session, email, _now(), wanted)
+                summary = (
+                    f"recruiter {recruiter.id}: {recruiter.email} by {recruiter.channel}, "
+                    f"{recruiter.weekly_capacity}/week, "
+                    f"{recruiter.work_start}-{recruiter.work_end} {recruiter.timezone}"
+                )
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    console.print(summary, markup=False)
 
 
 @cli.group("sources", invoke_without_command=True)
@@ -155,24 +177,47 @@ def sources(ctx: click.Context) -> None:
 
 @sources.command("add")
 @click.argument("url")
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), default="feed", show_default=True)
 @click.option("--employer", help="The employer this source is about (created if new).")
+@click.option(
+    "--member", "member_ref", help="For a profile page: the member's email or external id."
+)
+@click.option(
+    "--selector",
+    "selectors",
+    multiple=True,
+    metavar="PART=CSS",
+    help="For pages without structured data: person=..., name=..., title=... (repeatable).",
+)
 @click.pass_context
-def sources_add(ctx: click.Context, url: str, employer: str | None) -> None:
-    """Add a feed to poll."""
-    from workers.services.directory import add_source, employer_named
+def sources_add(
+    ctx: click.Context,
+    url: str,
+    kind: str,
+    employer: str | None,
+    member_ref: str | None,
+    selectors: tuple[str, ...],
+) -> None:
+    """Add a feed or a page to poll."""
+    from workers.services.directory import add_source, employer_named, find_member
 
+    parts = dict(s.split("=", 1) for s in selectors if "=" in s)
+    if len(parts) != len(selectors):
+        raise click.BadParameter("each selector is PART=CSS", param_hint="--selector")
     with _app(ctx) as app:
         try:
             with transaction(app.sessions) as session:
                 owner = (
                     employer_named(session, employer, _now(), app.settings) if employer else None
                 )
-                source, created = add_source(session, url, _now(), employer=owner)
+                member = find_member(session, member_ref) if member_ref else None
+                source, created = add_source(
+                    session, url, _now(), kind=kind, employer=owner, member=member, selectors=parts
+                )
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
-    console.print(
-        f"source {source.id} {'added' if created else 'already known'}: {source.url}", markup=False
-    )
+    state = "added" if created else "already known"
+    console.print(f"source {source.id} {state}: {source.url}", markup=False)
 
 
 @sources.command("discover")
@@ -188,6 +233,91 @@ def sources_discover(ctx: click.Context) -> None:
                 f"employer {found.employer_id}: {verdict} {found.feed or found.website}",
                 markup=False,
             )
+
+
+@cli.group("employers", invoke_without_command=True)
+@click.pass_context
+def employers(ctx: click.Context) -> None:
+    """List employers with their aliases (or add an alias)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with _app(ctx) as app, app.sessions() as session:
+        table = Table("id", "name", "aliases", "website")
+        for employer in session.scalars(select(Employer).order_by(Employer.id)):
+            aliases = ", ".join(a.name for a in employer.aliases)
+            table.add_row(str(employer.id), employer.name, aliases, employer.website or "")
+        console.print(table)
+
+
+@employers.command("alias")
+@click.argument("employer")
+@click.argument("alias")
+@click.pass_context
+def employers_alias(ctx: click.Context, employer: str, alias: str) -> None:
+    """Record ALIAS as another name of EMPLOYER (matched in news like the name)."""
+    from workers.services.directory import add_alias, employer_named
+
+    with _app(ctx) as app:
+        try:
+            with transaction(app.sessions) as session:
+                owner = employer_named(session, employer, _now(), app.settings)
+                add_alias(session, owner, alias)
+                owner_id = owner.id
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    console.print(f"employer {owner_id}: alias {alias!r} added", markup=False)
+
+
+@cli.command("classify")
+def classify_command() -> None:
+    """Classify JSON lines {"id", "text", "language"} from stdin; one JSON line out each."""
+    from sources.events import classify
+
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            text = record["text"]
+            if not isinstance(text, str):
+                raise TypeError("text must be a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            click.echo(json.dumps({"line": number, "error": f"bad input: {exc}"}))
+            continue
+        event = classify(text, record.get("language"))
+        click.echo(
+            json.dumps(
+                {
+                    "id": record.get("id"),
+                    "label": event.label,
+                    "event": event.event,
+                    "person": event.person,
+                    "new_employer": event.new_employer,
+                    "old_employer": event.old_employer,
+                    "new_title": event.new_title,
+                    "confidence": event.confidence,
+                    "language": event.language,
+                },
+                ensure_ascii=False,
+            )
+        )
+
+
+@cli.command("check-source")
+@click.argument("url")
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), default="feed", show_default=True)
+@click.pass_context
+def check_source(ctx: click.Context, url: str, kind: str) -> None:
+    """Fetch URL once and show what would be extracted and detected; write nothing."""
+    from workers.services.inspection import inspect_source
+
+    with _app(ctx) as app:
+        try:
+            report = inspect_source(app, url, kind)
+        except Exception as exc:
+            raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    for line in report:
+        console.print(line, markup=False)
 
 
 def moment_rows(app: App) -> list[dict[str, Any]]:
@@ -254,6 +384,168 @@ def done(ctx: click.Context, moment_id: int, outcome: str) -> None:
         except FeedbackError as exc:
             raise click.ClickException(str(exc)) from exc
     console.print(f"moment {moment_id} done ({outcome}); last contact updated")
+
+
+@cli.command("snooze")
+@click.argument("moment_id", type=int)
+@click.option(
+    "--until", "until", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="YYYY-MM-DD"
+)
+@click.pass_context
+def snooze_command(ctx: click.Context, moment_id: int, until: datetime) -> None:
+    """Put a moment back until a date (the member's slot is free meanwhile)."""
+    from workers.services.feedback import FeedbackError, snooze
+
+    with _app(ctx) as app:
+        try:
+            snooze(app, moment_id, until.replace(tzinfo=UTC), _now())
+        except FeedbackError as exc:
+            raise click.ClickException(str(exc)) from exc
+    console.print(f"moment {moment_id} snoozed until {until:%Y-%m-%d}")
+
+
+@cli.command("skip")
+@click.argument("moment_id", type=int)
+@click.option(
+    "--not-relevant", is_flag=True, help="The signal was wrong (counts against its kind)."
+)
+@click.pass_context
+def skip_command(ctx: click.Context, moment_id: int, not_relevant: bool) -> None:
+    """Close a moment without contacting the member."""
+    from workers.services.feedback import FeedbackError, skip
+
+    with _app(ctx) as app:
+        try:
+            skip(app, moment_id, _now(), not_relevant=not_relevant)
+        except FeedbackError as exc:
+            raise click.ClickException(str(exc)) from exc
+    console.print(f"moment {moment_id} {'marked not relevant' if not_relevant else 'skipped'}")
+
+
+@cli.command("stats")
+@click.pass_context
+def stats_command(ctx: click.Context) -> None:
+    """Per moment kind and recruiter: routed, acted on, response rate, time to act."""
+    from workers.services.reporting import stats
+
+    with _app(ctx) as app:
+        report = stats(app, _now())
+    for title, tallies in (
+        ("per moment kind", report.by_kind),
+        ("per recruiter", report.by_recruiter),
+    ):
+        table = Table(
+            title,
+            "routed",
+            "acted on",
+            "done",
+            "positive",
+            "response rate",
+            "median hours to act",
+            title=title,
+        )
+        for name, tally in sorted(tallies.items()):
+            rate = f"{tally.response_rate:.0%}" if tally.response_rate is not None else "-"
+            hours = (
+                f"{tally.median_hours_to_act:.1f}" if tally.median_hours_to_act is not None else "-"
+            )
+            table.add_row(
+                name,
+                str(tally.routed),
+                str(tally.acted),
+                str(tally.done),
+                str(tally.positive),
+                rate,
+                hours,
+            )
+        console.print(table)
+    if report.first_contacts:
+        console.print("first contacts tried (small pool):")
+        for day, kind, outcome in report.first_contacts:
+            console.print(f"  {day} {kind}: {outcome}")
+        positive = sum(1 for *_, outcome in report.first_contacts if outcome == "positive")
+        console.print(f"  {positive} of {len(report.first_contacts)} answered positively")
+    console.print(
+        f"members at risk (no contact for longer than the re-engage limit): {len(report.at_risk)}"
+    )
+    for member_id, name, last in report.at_risk[:20]:
+        console.print(f"  member {member_id} {name}: last contact {last}", markup=False)
+
+
+@cli.command("explain")
+@click.argument("member")
+@click.pass_context
+def explain_command(ctx: click.Context, member: str) -> None:
+    """A member's timeline: contacts, signals, moments and why each was decided so."""
+    from workers.services.reporting import explain
+
+    with _app(ctx) as app:
+        try:
+            header, events = explain(app, member)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    console.print(header, markup=False)
+    for at, line in events:
+        console.print(f"  {at:%Y-%m-%d %H:%M}  {line}", markup=False)
+
+
+@cli.group("vacancies", invoke_without_command=True)
+@click.pass_context
+def vacancies(ctx: click.Context) -> None:
+    """List vacancies (or import or close them)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from models.schema import Vacancy
+
+    with _app(ctx) as app, app.sessions() as session:
+        table = Table("id", "title", "employer", "status", "closes", "moments")
+        for vacancy in session.scalars(select(Vacancy).order_by(Vacancy.id)):
+            count = session.scalar(
+                select(func.count(Moment.id)).where(Moment.vacancy_id == vacancy.id)
+            )
+            closes = f"{vacancy.closes_at:%Y-%m-%d}" if vacancy.closes_at else ""
+            table.add_row(
+                str(vacancy.id),
+                vacancy.title,
+                vacancy.employer or "",
+                vacancy.status,
+                closes,
+                str(count),
+            )
+        console.print(table)
+
+
+@vacancies.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def vacancies_import(ctx: click.Context, path: Path) -> None:
+    """Import vacancies from CSV/XLSX: id, title, employer, areas, location, url, closes, status."""
+    from workers.services.pool_import import ImportFileError
+    from workers.services.vacancies import import_vacancies
+
+    with _app(ctx) as app:
+        try:
+            report = import_vacancies(app, path, _now())
+        except ImportFileError as exc:
+            raise click.ClickException(str(exc)) from exc
+    console.print(
+        f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"rejected {len(report.rejected)}"
+    )
+    for rejection in report.rejected:
+        console.print(f"  line {rejection.line}: {rejection.reason}", markup=False)
+
+
+@vacancies.command("close")
+@click.argument("vacancy_id", type=int)
+@click.pass_context
+def vacancies_close(ctx: click.Context, vacancy_id: int) -> None:
+    """Close a vacancy; its moments expire."""
+    from workers.services.vacancies import close_vacancy
+
+    with _app(ctx) as app:
+        expired = close_vacancy(app, vacancy_id, _now())
+    console.print(f"vacancy {vacancy_id} closed; {expired} moments expired")
 
 
 @cli.command("run")

@@ -41,6 +41,8 @@ class Notice:
     reason: str
     expires_at: str
     idempotency_key: str
+    also: tuple[str, ...] = ()
+    """Other reasons to get in touch that ride along with this moment."""
 
 
 def send_email(settings: Settings, to: str, notice: Notice) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from models.policy import ContactPolicy
+from models.policy import ContactPolicy, PoolPolicy
 
 
 class SettingsError(ValueError):
@@ -41,6 +43,10 @@ class Settings:
     worker_threads: int = 4
     min_gap_days: int = 90
     max_per_year: int = 3
+    check_in_after_days: int = 120
+    reengage_after_days: int = 180
+    policy_file: str = ""
+    templates_dir: str = ""
     log_format: str = "auto"
     log_level: str = "INFO"
 
@@ -56,14 +62,34 @@ class Settings:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'keepwarm.db').resolve()}"
 
+    @cached_property
+    def pool_policy(self) -> PoolPolicy:
+        """The pool's policy: from KEEPWARM_POLICY_FILE (TOML) if set, else the variables."""
+        if self.policy_file:
+            try:
+                with open(self.policy_file, "rb") as handle:
+                    raw = tomllib.load(handle)
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise SettingsError(f"KEEPWARM_POLICY_FILE {self.policy_file}: {exc}") from exc
+            return PoolPolicy.from_mapping(raw)
+        return PoolPolicy.from_mapping(
+            {
+                "min_gap_days": self.min_gap_days,
+                "max_per_year": self.max_per_year,
+                "check_in_after_days": self.check_in_after_days,
+                "reengage_after_days": self.reengage_after_days,
+            }
+        )
+
     @property
     def policy(self) -> ContactPolicy:
-        """The pool's contact policy."""
-        from datetime import timedelta
+        """The pool's contact limits."""
+        return self.pool_policy.contact
 
-        return ContactPolicy(
-            min_gap=timedelta(days=self.min_gap_days), max_per_year=self.max_per_year
-        )
+    @property
+    def templates_path(self) -> Path | None:
+        """The folder whose templates override the bundled ones, if any."""
+        return Path(self.templates_dir) if self.templates_dir else None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -93,6 +119,16 @@ class Settings:
                 parsed[name] = _PARSERS.get(name, _parse_by_default(known[name].default))(raw)
             except (TypeError, ValueError) as exc:
                 raise SettingsError(f"KEEPWARM_{name.upper()}={raw!r}: {exc}") from exc
+        policy_names = {
+            "min_gap_days",
+            "max_per_year",
+            "check_in_after_days",
+            "reengage_after_days",
+        }
+        if parsed.get("policy_file") and policy_names & set(parsed):
+            raise SettingsError(
+                "set the contact policy in KEEPWARM_POLICY_FILE or in variables, not both"
+            )
         settings = cls(**parsed)
         settings.validate()
         return settings
@@ -108,9 +144,13 @@ class Settings:
         if self.news_search_url and "{query}" not in self.news_search_url:
             raise SettingsError("KEEPWARM_NEWS_SEARCH_URL must contain {query}")
         try:
-            self.policy  # noqa: B018 - validates the policy values
+            self.pool_policy  # noqa: B018 - validates the policy values
         except ValueError as exc:
-            raise SettingsError(f"KEEPWARM_MIN_GAP_DAYS / KEEPWARM_MAX_PER_YEAR: {exc}") from exc
+            where = self.policy_file or (
+                "KEEPWARM_MIN_GAP_DAYS, KEEPWARM_MAX_PER_YEAR, KEEPWARM_CHECK_IN_AFTER_DAYS "
+                "or KEEPWARM_REENGAGE_AFTER_DAYS"
+            )
+            raise SettingsError(f"contact policy in {where}: {exc}") from exc
 
 
 def _parse_networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

@@ -22,7 +22,7 @@ class Recorder:
         def stage(name: str):  # type: ignore[no-untyped-def]
             return lambda item_id: self.sent.setdefault(name, []).append(item_id)
 
-        return Enqueue(*(stage(n) for n in ("poll", "detect", "plan", "route", "deliver")))
+        return Enqueue(*(stage(n) for n in ("poll", "detect", "plan", "route", "deliver", "match")))
 
 
 def add_sources(app: App, count: int) -> None:

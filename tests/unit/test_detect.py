@@ -70,7 +70,8 @@ def named(mentions: Mentions) -> Named:
             "Jan de Vries spoke", found(members={JAN, JAN_NAMESAKE}), id="longest-over-employer"
         ),
         pytest.param(
-            "Jan de Vries and de Vries Holding", found({DE_VRIES_HOLDING}, {JAN, JAN_NAMESAKE}),
+            "Jan de Vries and de Vries Holding",
+            found({DE_VRIES_HOLDING}, {JAN, JAN_NAMESAKE}),
             id="separate-mentions-both-count",
         ),
         pytest.param("", found(), id="empty-text"),

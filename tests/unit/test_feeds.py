@@ -70,9 +70,7 @@ def test_every_corpus_file_parses_or_is_not_a_feed(name: str) -> None:
 
 @needs_corpus
 def test_only_the_documents_that_are_not_feeds_raise_not_a_feed() -> None:
-    refused = {
-        p.name for p in CORPUS_FILES if isinstance(parse_corpus_file(p.name), NotAFeedError)
-    }
+    refused = {p.name for p in CORPUS_FILES if isinstance(parse_corpus_file(p.name), NotAFeedError)}
 
     assert refused == NOT_FEEDS
 
@@ -80,8 +78,12 @@ def test_only_the_documents_that_are_not_feeds_raise_not_a_feed() -> None:
 @needs_corpus
 @pytest.mark.parametrize(
     "name",
-    ["rbren-rss-parser__guardian.rss", "NetNewsWire__DaringFireball.atom",
-     "bsuir-PythonHomework__google_news.xml", "miniflux-v2__rdf_UTF8.xml"],
+    [
+        "rbren-rss-parser__guardian.rss",
+        "NetNewsWire__DaringFireball.atom",
+        "bsuir-PythonHomework__google_news.xml",
+        "miniflux-v2__rdf_UTF8.xml",
+    ],
 )
 def test_keys_are_stable_across_parses(name: str) -> None:
     body = (CORPUS / name).read_bytes()
@@ -106,8 +108,11 @@ def test_a_feed_that_repeats_a_guid_gives_one_key_for_it() -> None:
 @needs_corpus
 @pytest.mark.parametrize(
     ("name", "headers"),
-    [("rbren-rss-parser__guardian.rss", RSS), ("NetNewsWire__DaringFireball.atom", ATOM),
-     ("miniflux-v2__large_rss.xml", RSS)],
+    [
+        ("rbren-rss-parser__guardian.rss", RSS),
+        ("NetNewsWire__DaringFireball.atom", ATOM),
+        ("miniflux-v2__large_rss.xml", RSS),
+    ],
 )
 def test_a_truncated_feed_still_yields_entries_and_reports_a_problem(
     name: str, headers: dict[str, str]
@@ -148,7 +153,9 @@ def test_same_guid_same_key_even_when_the_entry_is_edited() -> None:
 
 
 def test_an_entry_without_guid_is_identified_by_its_link() -> None:
-    before = parse_feed(rss("<title>Old</title><link>https://e.com/a</link>"), url="https://e.com/f")
+    before = parse_feed(
+        rss("<title>Old</title><link>https://e.com/a</link>"), url="https://e.com/f"
+    )
     edited = parse_feed(
         rss("<title>Edited</title><description>x</description><link>https://e.com/a</link>"),
         url="https://e.com/f",
@@ -219,7 +226,7 @@ def test_titles_and_summaries_are_plain_text() -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"just some text", b"<html><body><p>Hello</p></body></html>", b"{\"json\": true}"],
+    [b"", b"just some text", b"<html><body><p>Hello</p></body></html>", b'{"json": true}'],
 )
 def test_documents_without_a_feed_raise_not_a_feed(body: bytes) -> None:
     with pytest.raises(NotAFeedError):

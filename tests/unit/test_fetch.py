@@ -32,7 +32,8 @@ def test_plain_get_returns_body_headers_and_validators(
     httpserver: HTTPServer, fetcher: Fetcher
 ) -> None:
     httpserver.expect_request("/feed").respond_with_data(
-        "<rss/>", headers={"ETag": '"v1"', "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT"},
+        "<rss/>",
+        headers={"ETag": '"v1"', "Last-Modified": "Wed, 01 May 2024 10:00:00 GMT"},
         content_type="application/rss+xml",
     )
 
@@ -83,9 +84,7 @@ def test_body_over_the_cap_is_too_large(httpserver: HTTPServer, fetcher: Fetcher
         fetcher.get(url(httpserver, "/big"))
 
 
-def test_streamed_body_over_the_cap_is_too_large(
-    httpserver: HTTPServer, fetcher: Fetcher
-) -> None:
+def test_streamed_body_over_the_cap_is_too_large(httpserver: HTTPServer, fetcher: Fetcher) -> None:
     def chunks() -> Iterator[bytes]:
         for _ in range(50):
             yield b"y" * 100
@@ -179,9 +178,7 @@ def test_redirect_loop_is_permanent(httpserver: HTTPServer, fetcher: Fetcher) ->
 def test_redirect_to_an_internal_address_is_blocked(
     httpserver: HTTPServer, fetcher: Fetcher, target: str
 ) -> None:
-    httpserver.expect_request("/go").respond_with_data(
-        "", status=302, headers={"Location": target}
-    )
+    httpserver.expect_request("/go").respond_with_data("", status=302, headers={"Location": target})
 
     with pytest.raises(BlockedAddressError):
         fetcher.get(url(httpserver, "/go"))
@@ -193,9 +190,7 @@ def test_redirect_to_an_internal_address_is_blocked(
 def test_redirect_to_another_scheme_is_refused(
     httpserver: HTTPServer, fetcher: Fetcher, target: str
 ) -> None:
-    httpserver.expect_request("/go").respond_with_data(
-        "", status=302, headers={"Location": target}
-    )
+    httpserver.expect_request("/go").respond_with_data("", status=302, headers={"Location": target})
 
     with pytest.raises(PermanentError, match="only http and https"):
         fetcher.get(url(httpserver, "/go"))

@@ -49,8 +49,20 @@ def test_padded_puts_one_space_on_each_side() -> None:
 
 @pytest.mark.parametrize(
     "spelling",
-    ["ACME B.V.", "Acme bv", "acme", "Acme BV.", "Acme, B.V.", "ACME N.V.", "Acme Holding B.V.",
-     "Acme Inc.", "Acme GmbH", "acme ltd", "Acme Group", "Acme Holdings Limited"],
+    [
+        "ACME B.V.",
+        "Acme bv",
+        "acme",
+        "Acme BV.",
+        "Acme, B.V.",
+        "ACME N.V.",
+        "Acme Holding B.V.",
+        "Acme Inc.",
+        "Acme GmbH",
+        "acme ltd",
+        "Acme Group",
+        "Acme Holdings Limited",
+    ],
 )
 def test_company_key_ignores_case_punctuation_and_legal_suffixes(spelling: str) -> None:
     assert company_key(spelling) == "acme"

@@ -59,8 +59,17 @@ def test_values_are_parsed_by_field_type() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1", True), ("true", True), ("ON", True), (" Yes ", True), ("0", False), ("false", False),
-     ("off", False), ("no", False), ("", False)],
+    [
+        ("1", True),
+        ("true", True),
+        ("ON", True),
+        (" Yes ", True),
+        ("0", False),
+        ("false", False),
+        ("off", False),
+        ("no", False),
+        ("", False),
+    ],
 )
 def test_booleans(raw: str, expected: bool) -> None:
     assert Settings.from_env({"KEEPWARM_SMTP_STARTTLS": raw}).smtp_starttls is expected
@@ -123,8 +132,10 @@ def test_redis_broker_urls_are_accepted(url: str) -> None:
 
 @pytest.mark.parametrize(
     ("env", "words"),
-    [({"KEEPWARM_MAX_PER_YEAR": "0"}, "KEEPWARM_MAX_PER_YEAR"),
-     ({"KEEPWARM_MIN_GAP_DAYS": "-1"}, "KEEPWARM_MIN_GAP_DAYS")],
+    [
+        ({"KEEPWARM_MAX_PER_YEAR": "0"}, "KEEPWARM_MAX_PER_YEAR"),
+        ({"KEEPWARM_MIN_GAP_DAYS": "-1"}, "KEEPWARM_MIN_GAP_DAYS"),
+    ],
 )
 def test_impossible_contact_policy_is_a_settings_error(env: dict[str, str], words: str) -> None:
     with pytest.raises(SettingsError, match=words):
@@ -185,9 +196,11 @@ def test_environment_wins_over_the_config_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "words"),
-    [("POLL_INTERVAL 900\n", ":1: expected NAME=value"),
-     ("# ok\nSMTP_PORT=25\nbroken\n", ":3: expected NAME=value"),
-     ("KEEPWARM_TYPO=1\n", "KEEPWARM_TYPO")],
+    [
+        ("POLL_INTERVAL 900\n", ":1: expected NAME=value"),
+        ("# ok\nSMTP_PORT=25\nbroken\n", ":3: expected NAME=value"),
+        ("KEEPWARM_TYPO=1\n", "KEEPWARM_TYPO"),
+    ],
 )
 def test_bad_config_file_is_a_settings_error(tmp_path: Path, content: str, words: str) -> None:
     config = tmp_path / "keepwarm.env"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -62,7 +63,12 @@ def _tour(
     from workers.cli import moment_rows
     from workers.db import transaction
     from workers.logs import configure_logging
-    from workers.services.directory import add_source, discover_sources, recruiter_for_email
+    from workers.services.directory import (
+        RecruiterSettings,
+        add_source,
+        configure_recruiter,
+        discover_sources,
+    )
     from workers.services.pool_import import import_pool
     from workers.settings import Settings
 
@@ -94,8 +100,11 @@ def _tour(
 
         console.rule("2. recruiters and sources")
         with transaction(app.sessions) as session:
-            bram = recruiter_for_email(session, "bram@agency.example", now)
-            bram.channel, bram.webhook_url = "webhook", f"{hooks.base}/hooks/keepwarm"
+            # The tour runs at any hour: both recruiters take alerts around the clock.
+            always = RecruiterSettings(hours="00:00-23:59", days="mon-sun")
+            configure_recruiter(session, "anna@agency.example", now, always)
+            webhook = replace(always, webhook_url=f"{hooks.base}/hooks/keepwarm")
+            configure_recruiter(session, "bram@agency.example", now, webhook)
             add_source(session, f"{site.base}/wire/nieuws.xml", now)
         for found in discover_sources(app, now):
             console.print(

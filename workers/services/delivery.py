@@ -6,7 +6,8 @@ import random
 from datetime import datetime, timedelta
 
 import structlog
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from models.schedule import backoff
 from models.schema import Delivery, Moment
@@ -78,8 +79,27 @@ def _claim(app: App, delivery_id: int, now: datetime) -> tuple[str, str, Notice]
             reason=moment.reason or "",
             expires_at=moment.expires_at.isoformat(),
             idempotency_key=f"keepwarm-delivery-{delivery.id}",
+            also=tuple(_context_of(session, moment.id)),
         )
         return delivery.channel, delivery.target, notice
+
+
+def _context_of(session: Session, moment_id: int) -> list[str]:
+    """What the moments merged into this one were about."""
+    merged = session.scalars(
+        select(Moment).where(Moment.merged_into_id == moment_id).order_by(Moment.id)
+    )
+    lines = []
+    for moment in merged:
+        about = (
+            moment.signal.headline
+            if moment.signal
+            else moment.vacancy.title
+            if moment.vacancy
+            else ""
+        )
+        lines.append(moment.kind.replace("_", " ") + (f": {about}" if about else ""))
+    return lines
 
 
 def _record_failure(app: App, delivery_id: int, exc: SourceError, now: datetime) -> str:

@@ -1,23 +1,25 @@
-"""Detect: turn a stored item into signals about the members and employers it names."""
+"""Detect: turn a stored item into signals about the members and employers it concerns."""
 
 from __future__ import annotations
 
-import hashlib
+import json
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.moments import SignalKind
-from models.names import fold
-from models.schema import Employer, Item, Member, Signal, Source
+from models.schema import Employer, EmployerAlias, Item, Member, Signal, SignalEvidence, Source
 from sources.detect import NameMatcher
+from sources.events import classify
+from sources.signals import MemberContext, SignalDraft, drafts_for_observation, drafts_for_text
 from workers.app import App
 from workers.db import transaction
+from workers.services.vacancies import VACANCY_FEED, store_vacancy
 
 log = structlog.get_logger(__name__)
 
@@ -39,11 +41,15 @@ def matcher_for(session: Session) -> NameMatcher:
         session.scalar(select(func.count(Member.id))),
         session.scalar(select(func.max(Member.updated_at))),
         session.scalar(select(func.count(Employer.id))),
+        session.scalar(select(func.count(EmployerAlias.id))),
     )
     with _cache_lock:
         if _cache is None or _cache.version != version:
-            employers = session.execute(select(Employer.id, Employer.name))
-            members = session.execute(select(Member.id, Member.name))
+            employers = [
+                *session.execute(select(Employer.id, Employer.name)).all(),
+                *session.execute(select(EmployerAlias.employer_id, EmployerAlias.name)).all(),
+            ]
+            members = session.execute(select(Member.id, Member.name)).all()
             _cache = _CachedMatcher(version, NameMatcher(employers=employers, members=members))
             log.info("matcher.built", names=_cache.matcher.size)
         return _cache.matcher
@@ -56,54 +62,124 @@ def detect_item(app: App, item_id: int, now: datetime) -> list[int]:
         if item is None or item.detected_at is not None:
             return []
         source = session.get_one(Source, item.source_id)
-        mentions = matcher_for(session).find(f"{item.title}\n{item.summary}")
-        employer_ids = set(mentions.employer_ids)
-        if source.employer_id is not None:
-            employer_ids.add(source.employer_id)
+        if source.kind == VACANCY_FEED:
+            store_vacancy(session, item, now)
+            drafts: list[SignalDraft] = []
+        else:
+            drafts = _drafts(session, item, source)
         occurred = item.published_at or item.fetched_at
-        signal_ids = [
-            _record(session, item, SignalKind.PRESS_MENTION, occurred, now, member_id=member_id)
-            for member_id in sorted(mentions.member_ids)
-        ] + [
-            _record(session, item, SignalKind.COMPANY_NEWS, occurred, now, employer_id=employer_id)
-            for employer_id in sorted(employer_ids)
+        new_ids = [
+            sid
+            for draft in drafts
+            if (sid := _record(session, item, draft, occurred, now)) is not None
         ]
         item.detected_at = now
-    new_ids = [s for s in signal_ids if s is not None]
-    log.info("item.detected", item_id=item_id, new_signals=len(new_ids))
+    log.info("item.detected", item_id=item_id, signals=len(drafts), new_signals=len(new_ids))
     return new_ids
 
 
+def _drafts(session: Session, item: Item, source: Source) -> list[SignalDraft]:
+    matcher = matcher_for(session)
+    if item.payload:
+        observation = json.loads(item.payload)
+        mentions = matcher.find(observation.get("name", ""))
+        contexts = member_contexts(session, mentions.member_ids)
+        return drafts_for_observation(
+            observation, mentions, contexts, page_member_id=source.member_id
+        )
+    text = f"{item.title}\n{item.summary}"
+    event = classify(text)
+    mentions = matcher.find(text)
+    subject = matcher.find(event.person) if event.person else None
+    named = mentions.member_ids | mentions.surname_member_ids
+    if subject is not None:
+        named |= subject.member_ids | subject.surname_member_ids
+    return drafts_for_text(
+        event,
+        mentions,
+        subject,
+        member_contexts(session, named),
+        text,
+        source_employer_id=source.employer_id,
+    )
+
+
+def member_contexts(session: Session, member_ids: Iterable[int]) -> dict[int, MemberContext]:
+    """What corroborates a person match for each member: employer, title, city."""
+    ids = sorted(set(member_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Member.id, Member.employer_id, Employer.key, Member.title, Member.city)
+        .outerjoin(Employer, Member.employer_id == Employer.id)
+        .where(Member.id.in_(ids))
+    ).all()
+    return {row[0]: MemberContext(row[1], row[2], row[3], row[4]) for row in rows}
+
+
 def _record(
-    session: Session,
-    item: Item,
-    kind: SignalKind,
-    occurred: datetime,
-    now: datetime,
-    *,
-    member_id: int | None = None,
-    employer_id: int | None = None,
+    session: Session, item: Item, draft: SignalDraft, occurred: datetime, now: datetime
 ) -> int | None:
-    """Store a signal unless its fingerprint is known; return its id if new."""
-    subject = f"m{member_id}" if member_id is not None else f"e{employer_id}"
-    fingerprint = hashlib.sha256(f"{kind}|{subject}|{fold(item.title)}".encode()).hexdigest()
-    if session.scalar(select(Signal.id).where(Signal.fingerprint == fingerprint)) is not None:
-        return None
-    signal = Signal(
+    """Store a new signal, or add this item as evidence to the same event seen before."""
+    fingerprint = draft.fingerprint(item.title, occurred)
+    earlier = draft.fingerprint(item.title, occurred - timedelta(days=7))
+    existing = session.scalars(
+        select(Signal).where(Signal.fingerprint.in_({fingerprint, earlier}))
+    ).first()
+    if existing is None:
+        signal = _new_signal(draft, fingerprint, item, occurred, now)
+        try:
+            with session.begin_nested():
+                session.add(signal)
+        except IntegrityError:  # another worker stored the same event a moment ago
+            existing = session.scalars(
+                select(Signal).where(Signal.fingerprint == fingerprint)
+            ).one()
+        else:
+            _add_evidence(session, signal, item, now)
+            return signal.id
+    existing.confidence = max(existing.confidence, draft.confidence)
+    _add_evidence(session, existing, item, now)
+    return None
+
+
+def _new_signal(
+    draft: SignalDraft, fingerprint: str, item: Item, occurred: datetime, now: datetime
+) -> Signal:
+    return Signal(
         fingerprint=fingerprint,
-        kind=kind.value,
-        member_id=member_id,
-        employer_id=employer_id,
+        kind=draft.kind.value,
+        member_id=draft.member_id,
+        employer_id=draft.employer_id,
         item_id=item.id,
+        event=draft.event,
+        person=draft.person,
+        new_employer=draft.new_employer,
+        old_employer=draft.old_employer,
+        new_title=draft.new_title,
         headline=item.title,
         url=item.link,
-        confidence=0.9 if member_id is not None else 0.6,
+        confidence=draft.confidence,
         occurred_at=occurred,
         created_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(signal)
-    except IntegrityError:
-        return None  # another worker stored the same event a moment ago
-    return signal.id
+
+
+def _add_evidence(session: Session, signal: Signal, item: Item, now: datetime) -> None:
+    known = session.scalar(
+        select(SignalEvidence.id).where(
+            SignalEvidence.signal_id == signal.id, SignalEvidence.item_id == item.id
+        )
+    )
+    if known is None:
+        session.add(
+            SignalEvidence(
+                signal_id=signal.id,
+                item_id=item.id,
+                url=item.link,
+                title=item.title,
+                snippet=item.summary[:500],
+                published_at=item.published_at,
+                created_at=now,
+            )
+        )

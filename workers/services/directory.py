@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from urllib.parse import quote_plus
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.names import company_key
-from models.schema import Employer, Recruiter, Source
+from models.names import EMAIL, company_key
+from models.schema import Employer, EmployerAlias, Member, Recruiter, Source
 from sources.discover import discover_feed
+from sources.pages import Selectors
+from sources.watch import PROFILE_PAGE, TEAM_PAGE
 from workers.app import App
 from workers.db import transaction
 from workers.settings import Settings
 
-SOURCE_KINDS = ("feed", "news_search")
+SOURCE_KINDS = ("feed", "news_search", "vacancy_feed", TEAM_PAGE, PROFILE_PAGE)
 
 
 def employer_named(
@@ -27,6 +31,9 @@ def employer_named(
     if not key:
         raise ValueError(f"the employer name {name!r} has no letters or digits")
     employer = session.scalars(select(Employer).where(Employer.key == key)).first()
+    if employer is None:
+        alias = session.scalars(select(EmployerAlias).where(EmployerAlias.key == key)).first()
+        employer = session.get(Employer, alias.employer_id) if alias else None
     if employer is None:
         employer = Employer(name=name.strip(), key=key, website=website, created_at=now)
         session.add(employer)
@@ -54,6 +61,91 @@ def recruiter_for_email(
     return recruiter
 
 
+DAY_NAMES = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("mon", "ma", "maandag", "monday"),
+            ("tue", "di", "dinsdag", "tuesday"),
+            ("wed", "wo", "woensdag", "wednesday"),
+            ("thu", "do", "donderdag", "thursday"),
+            ("fri", "vr", "vrijdag", "friday"),
+            ("sat", "za", "zaterdag", "saturday"),
+            ("sun", "zo", "zondag", "sunday"),
+        ]
+    )
+    for name in names
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecruiterSettings:
+    """What ``keepwarm recruiters add`` may set; None keeps the current value."""
+
+    name: str | None = None
+    webhook_url: str | None = None
+    capacity: int | None = None
+    hours: str | None = None
+    days: str | None = None
+    timezone: str | None = None
+    areas: str | None = None
+
+
+def configure_recruiter(
+    session: Session, email: str, now: datetime, wanted: RecruiterSettings
+) -> Recruiter:
+    """Create or update a recruiter; every value is validated before anything is written."""
+    if not EMAIL.match(email):
+        raise ValueError(f"{email!r} is not an email address")
+    if wanted.webhook_url and not wanted.webhook_url.lower().startswith(("http://", "https://")):
+        raise ValueError("the webhook must be an http(s) URL")
+    start, end = _hours(wanted.hours) if wanted.hours else (None, None)
+    days = _days(wanted.days) if wanted.days else None
+    recruiter = recruiter_for_email(session, email, now, name=wanted.name)
+    values = {
+        "name": wanted.name,
+        "weekly_capacity": wanted.capacity,
+        "work_start": start,
+        "work_end": end,
+        "work_days": days,
+        "timezone": wanted.timezone,
+        "areas": wanted.areas,
+    }
+    for field_name, value in values.items():
+        if value is not None:
+            setattr(recruiter, field_name, value)
+    if wanted.webhook_url is not None:
+        recruiter.channel, recruiter.webhook_url = "webhook", wanted.webhook_url
+    from workers.services.routing import working_week
+
+    working_week(recruiter)  # raises ValueError for an impossible week or timezone
+    return recruiter
+
+
+def _hours(raw: str) -> tuple[str, str]:
+    start, sep, end = raw.partition("-")
+    try:
+        opens, closes = time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+    except ValueError:
+        raise ValueError(f"working hours {raw!r} are not HH:MM-HH:MM") from None
+    if not sep or opens >= closes:
+        raise ValueError(f"working hours {raw!r} must start before they end")
+    return f"{opens:%H:%M}", f"{closes:%H:%M}"
+
+
+def _days(raw: str) -> str:
+    numbers: set[int] = set()
+    for part in raw.lower().replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        try:
+            lo = int(first) if first.isdigit() else DAY_NAMES[first]
+            hi = (int(last) if last.isdigit() else DAY_NAMES[last]) if last else lo
+        except KeyError:
+            raise ValueError(f"working days {raw!r}: use mon..sun (or ma..zo) or 0..6") from None
+        numbers.update(range(lo, hi + 1))
+    return ",".join(str(n) for n in sorted(numbers))
+
+
 def add_source(
     session: Session,
     url: str,
@@ -61,13 +153,12 @@ def add_source(
     *,
     kind: str = "feed",
     employer: Employer | None = None,
+    member: Member | None = None,
+    selectors: Mapping[str, str] | None = None,
 ) -> tuple[Source, bool]:
     """Add a source (validated now, not at its first poll); return it and whether it is new."""
     url = url.strip()
-    if not url.lower().startswith(("http://", "https://")):
-        raise ValueError(f"a source must be an http(s) URL, not {url[:80]!r}")
-    if kind not in SOURCE_KINDS:
-        raise ValueError(f"unknown source kind {kind!r}; expected one of {', '.join(SOURCE_KINDS)}")
+    options = validate_source(url, kind, employer=employer, member=member, selectors=selectors)
     source = session.scalars(select(Source).where(Source.url == url)).first()
     if source is not None:
         if employer is not None and source.employer_id is None:
@@ -77,12 +168,80 @@ def add_source(
         url=url,
         kind=kind,
         employer_id=employer.id if employer else None,
+        member_id=member.id if member else None,
+        options=options,
         next_poll_at=now,
         created_at=now,
     )
     session.add(source)
     session.flush()
     return source, True
+
+
+def validate_source(
+    url: str,
+    kind: str,
+    *,
+    employer: Employer | None,
+    member: Member | None,
+    selectors: Mapping[str, str] | None,
+) -> str | None:
+    """Check a source's URL, kind and options; return its options as JSON."""
+    if not url.lower().startswith(("http://", "https://")):
+        raise ValueError(f"a source must be an http(s) URL, not {url[:80]!r}")
+    if kind not in SOURCE_KINDS:
+        raise ValueError(f"unknown source kind {kind!r}; expected one of {', '.join(SOURCE_KINDS)}")
+    if "linkedin.com" in url.lower():
+        raise ValueError("LinkedIn pages are not watched: their terms forbid scraping")
+    if kind == TEAM_PAGE and employer is None:
+        raise ValueError("a team page needs --employer: whose team it lists")
+    if kind == PROFILE_PAGE and member is None:
+        raise ValueError("a profile page needs --member: whose profile it is")
+    if not selectors:
+        return None
+    if kind not in (TEAM_PAGE, PROFILE_PAGE):
+        raise ValueError("CSS selectors apply to team and profile pages only")
+    Selectors.from_mapping(selectors)
+    return json.dumps({"selectors": dict(selectors)}, sort_keys=True)
+
+
+def source_selectors(options: str | None) -> Selectors | None:
+    """The CSS selectors stored with a page source, if any."""
+    if not options:
+        return None
+    raw = json.loads(options).get("selectors")
+    return Selectors.from_mapping(raw) if raw else None
+
+
+def find_member(session: Session, reference: str) -> Member:
+    """A member by email or external id; ValueError when there is none."""
+    member = session.scalars(
+        select(Member).where(
+            (Member.email == reference.lower()) | (Member.external_id == reference)
+        )
+    ).first()
+    if member is None:
+        raise ValueError(f"no member has the email or external id {reference!r}")
+    return member
+
+
+def add_alias(session: Session, employer: Employer, alias: str) -> EmployerAlias:
+    """Record another name of an employer, so that news using it is matched."""
+    key = company_key(alias)
+    if not key:
+        raise ValueError(f"the alias {alias!r} has no letters or digits")
+    taken = session.scalars(select(Employer).where(Employer.key == key)).first()
+    if taken is not None and taken.id != employer.id:
+        raise ValueError(f"{alias!r} is already the name of employer {taken.id}")
+    existing = session.scalars(select(EmployerAlias).where(EmployerAlias.key == key)).first()
+    if existing is not None:
+        if existing.employer_id != employer.id:
+            raise ValueError(f"{alias!r} is already an alias of employer {existing.employer_id}")
+        return existing
+    alias_row = EmployerAlias(employer_id=employer.id, name=alias.strip(), key=key)
+    session.add(alias_row)
+    session.flush()
+    return alias_row
 
 
 @dataclass(frozen=True)

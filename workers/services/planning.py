@@ -8,11 +8,12 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.moments import DraftFacts, MomentKind, SignalKind, draft_message, window_for
+from models.moments import DraftFacts, MomentKind, SignalKind, rule_for
 from models.names import first_name
 from models.schema import Member, Moment, Signal
 from workers.app import App
 from workers.db import transaction
+from workers.drafts import draft_message
 
 log = structlog.get_logger(__name__)
 
@@ -23,12 +24,20 @@ def plan_signal(app: App, signal_id: int, now: datetime) -> list[int]:
         signal = session.get(Signal, signal_id)
         if signal is None or signal.planned_at is not None:
             return []
-        kind = SignalKind(signal.kind)
-        rule, expires_at = window_for(kind, signal.occurred_at)
+        policy = app.settings.pool_policy
+        rule = rule_for(
+            SignalKind(signal.kind),
+            signal.event,
+            windows=policy.windows,
+            priorities=policy.priorities,
+        )
+        expires_at = signal.occurred_at + rule.window if rule else now
         moments: list[Moment] = []
-        if expires_at > now:
+        if rule is not None and expires_at > now:
             for member in _members_concerned(session, signal):
-                moments.append(_moment(signal, member, rule.kind, rule.priority, expires_at, now))
+                moment = _moment(signal, member, rule.kind, rule.priority, expires_at, now)
+                moment.draft = _draft(signal, member, rule.kind, app)
+                moments.append(moment)
             session.add_all(moments)
         signal.planned_at = now
         session.flush()
@@ -67,6 +76,20 @@ def _moment(
     expires_at: datetime,
     now: datetime,
 ) -> Moment:
+    return Moment(
+        member_id=member.id,
+        signal_id=signal.id,
+        kind=kind.value,
+        status="pending",
+        priority=priority,
+        confidence=signal.confidence,
+        not_before=now,
+        expires_at=expires_at,
+        created_at=now,
+    )
+
+
+def _draft(signal: Signal, member: Member, kind: MomentKind, app: App) -> str:
     facts = DraftFacts(
         kind=kind,
         language=member.language,
@@ -76,15 +99,9 @@ def _moment(
         employer=member.employer.name if member.employer else None,
         last_topic=member.last_topic,
         last_contact=member.last_contact_on,
+        event=signal.event,
+        new_title=signal.new_title,
+        new_employer=signal.new_employer,
+        old_employer=signal.old_employer,
     )
-    return Moment(
-        member_id=member.id,
-        signal_id=signal.id,
-        kind=kind.value,
-        status="pending",
-        priority=priority,
-        not_before=now,
-        expires_at=expires_at,
-        draft=draft_message(facts),
-        created_at=now,
-    )
+    return draft_message(facts, templates_dir=app.settings.templates_path)

@@ -15,8 +15,10 @@ from models.schema import Item, Source
 from sources import PermanentError, SourceError
 from sources.feeds import Entry, parse_feed
 from sources.fetch import FetchResult
+from sources.watch import PAGE_KINDS, observe_page
 from workers.app import App
 from workers.db import transaction
+from workers.services.directory import source_selectors
 
 log = structlog.get_logger(__name__)
 _rng = random.Random()
@@ -31,7 +33,7 @@ def poll_source(app: App, source_id: int, now: datetime) -> list[int]:
         url, etag, last_modified = source.url, source.etag, source.last_modified
     try:
         result = app.fetcher.get(url, etag=etag, last_modified=last_modified)
-        entries, outcome = _changed_entries(app, source_id, result)
+        entries, outcome, snapshot = _changed_entries(app, source_id, result, now)
     except SourceError as exc:
         _record_failure(app, source_id, exc, now)
         return []
@@ -42,6 +44,8 @@ def poll_source(app: App, source_id: int, now: datetime) -> list[int]:
         source.last_modified = result.last_modified or source.last_modified
         if not result.not_modified:
             source.content_hash = _digest(result.body)
+        if snapshot is not None:
+            source.snapshot = snapshot
         source.last_status = outcome
         source.last_polled_at = now
         source.error_count = 0
@@ -51,18 +55,33 @@ def poll_source(app: App, source_id: int, now: datetime) -> list[int]:
     return new_ids
 
 
-def _changed_entries(app: App, source_id: int, result: FetchResult) -> tuple[list[Entry], str]:
+def _changed_entries(
+    app: App, source_id: int, result: FetchResult, now: datetime
+) -> tuple[list[Entry], str, str | None]:
+    """New entries, a status line, and the page's new snapshot (pages only)."""
     if result.not_modified:
-        return [], "not modified"
+        return [], "not modified", None
     with app.sessions() as session:
-        stored_hash = session.scalar(select(Source.content_hash).where(Source.id == source_id))
-    if stored_hash == _digest(result.body):
-        return [], "unchanged"
+        source = session.get_one(Source, source_id)
+        if source.content_hash == _digest(result.body):
+            return [], "unchanged", None
+        if source.kind in PAGE_KINDS:
+            employer = (source.employer.id, source.employer.name) if source.employer else None
+            entries, snapshot, outcome = observe_page(
+                source.kind,
+                result.body,
+                url=result.url,
+                previous=source.snapshot,
+                selectors=source_selectors(source.options),
+                employer=employer,
+                now=now,
+            )
+            return entries, outcome, snapshot
     parsed = parse_feed(result.body, url=result.url, headers=result.headers)
     outcome = f"{len(parsed.entries)} entries" + (
         f" (salvaged: {parsed.problem})" if parsed.problem else ""
     )
-    return parsed.entries, outcome[:200]
+    return parsed.entries, outcome[:200], None
 
 
 def _store_entries(
@@ -88,6 +107,7 @@ def _store_entries(
             title=entry.title[:2000],
             link=entry.link,
             summary=entry.summary[:20000],
+            payload=entry.payload,
             published_at=entry.published_at,
             fetched_at=now,
             detected_at=now if stale else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -15,10 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.names import fold
+from models.names import EMAIL, fold
 from models.schema import Member
+from sources.watch import PROFILE_PAGE
 from workers.app import App
-from workers.services.directory import employer_named, recruiter_for_email
+from workers.services.directory import add_source, employer_named, recruiter_for_email
 
 HEADERS: dict[str, str] = {
     "name": "name",
@@ -59,6 +60,10 @@ HEADERS: dict[str, str] = {
     "profiles": "profile_urls",
     "reason": "reason",
     "reden": "reason",
+    "city": "city",
+    "plaats": "city",
+    "woonplaats": "city",
+    "stad": "city",
     "external id": "external_id",
     "externe id": "external_id",
     "id": "external_id",
@@ -74,7 +79,6 @@ LANGUAGES = {
     "be nl": "nl",
     "nl be": "nl",
 }
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
@@ -110,6 +114,7 @@ class PoolRow:
     employer: str | None
     website: str | None
     title: str | None
+    city: str | None
     last_contact: date | None
     last_topic: str | None
     interests: str | None
@@ -120,8 +125,19 @@ class PoolRow:
     reason: str | None
 
 
-def read_rows(path: Path) -> tuple[int, Iterator[tuple[int, dict[str, Any]]]]:
-    """The number of data rows and an iterator of (line number, {field: value})."""
+Records = Iterator[tuple[int, dict[str, Any]]]
+
+
+def read_rows(path: Path) -> tuple[int, Records]:
+    """The pool file's number of data rows and an iterator of (line number, {field: value})."""
+    total, records = read_table(path, HEADERS, required=("name",))
+    return total, records
+
+
+def read_table(
+    path: Path, headers: Mapping[str, str], *, required: Sequence[str]
+) -> tuple[int, Records]:
+    """Any spreadsheet whose header cells map (folded) through ``headers`` to field names."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         rows = _xlsx_rows(path)
@@ -132,7 +148,7 @@ def read_rows(path: Path) -> tuple[int, Iterator[tuple[int, dict[str, Any]]]]:
     if not rows:
         raise ImportFileError(f"{path.name} is empty")
     header, body = rows[0], rows[1:]
-    columns = _map_header([str(h or "") for h in header[1]])
+    columns = _map_header([str(h or "") for h in header[1]], headers, required)
 
     def records() -> Iterator[tuple[int, dict[str, Any]]]:
         for line, values in body:
@@ -173,15 +189,19 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[Any]]]:
     return rows
 
 
-def _map_header(header: list[str]) -> dict[int, str]:
+def _map_header(
+    header: list[str], headers: Mapping[str, str], required: Sequence[str]
+) -> dict[int, str]:
     columns: dict[int, str] = {}
     for index, title in enumerate(header):
-        name = HEADERS.get(fold(title))
+        name = headers.get(fold(title))
         if name is not None and name not in columns.values():
             columns[index] = name
-    if "name" not in columns.values():
-        raise ImportFileError("the header has no name/naam column")
-    if not {"email", "external_id"} & set(columns.values()):
+    for name in required:
+        if name not in columns.values():
+            spellings = "/".join(h for h, n in headers.items() if n == name)
+            raise ImportFileError(f"the header has no {spellings} column")
+    if headers is HEADERS and not {"email", "external_id"} & set(columns.values()):
         raise ImportFileError("the header needs an email/e-mail or external id column")
     return columns
 
@@ -216,6 +236,7 @@ def parse_row(values: dict[str, Any]) -> PoolRow:
         employer=text.get("employer"),
         website=text.get("website"),
         title=text.get("title"),
+        city=text.get("city"),
         last_contact=parse_date(values.get("last_contact")),
         last_topic=text.get("last_topic"),
         interests=text.get("interests"),
@@ -289,6 +310,7 @@ def _upsert(session: Session, row: PoolRow, now: datetime, app: App) -> str:
     fields: dict[str, Any] = {
         "name": row.name,
         "title": row.title,
+        "city": row.city,
         "last_contact_on": row.last_contact,
         "last_topic": row.last_topic,
         "interests": row.interests,
@@ -304,15 +326,21 @@ def _upsert(session: Session, row: PoolRow, now: datetime, app: App) -> str:
     if row.external_id:
         fields["external_id"] = row.external_id
     if member is None:
-        session.add(Member(**fields, created_at=now, updated_at=now))
-        return "created"
-    changed = {k: v for k, v in fields.items() if getattr(member, k) != v}
-    if not changed:
-        return "unchanged"
-    for key, value in changed.items():
-        setattr(member, key, value)
-    member.updated_at = now
-    return "updated"
+        member = Member(**fields, created_at=now, updated_at=now)
+        session.add(member)
+        outcome = "created"
+    else:
+        changed = {k: v for k, v in fields.items() if getattr(member, k) != v}
+        for key, value in changed.items():
+            setattr(member, key, value)
+        if changed:
+            member.updated_at = now
+        outcome = "updated" if changed else "unchanged"
+    session.flush()
+    for url in (row.profile_urls or "").split():
+        if "linkedin.com" not in url.lower():  # never scraped; kept on the member only
+            add_source(session, url, now, kind=PROFILE_PAGE, member=member)
+    return outcome
 
 
 def _existing(session: Session, row: PoolRow) -> Member | None:

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from models.schema import Delivery, Item, Moment, Signal, Source
+from models.schema import Delivery, Item, Moment, Signal, Source, Vacancy
 from workers.app import App
 from workers.db import transaction
+from workers.services.checkins import create_check_ins
 
 CLAIM_BATCH = 500
 
@@ -29,6 +30,7 @@ class Enqueue:
     plan: Callable[[int], object]
     route: Callable[[int], object]
     deliver: Callable[[int], object]
+    match: Callable[[int], object]
 
 
 def tick(
@@ -40,6 +42,9 @@ def tick(
         enqueue.poll(source_id)
         sent += 1
     expire_moments(app, now)
+    for moment_id in create_check_ins(app, now):
+        enqueue.route(moment_id)
+        sent += 1
     stale = now - grace
     with app.sessions() as session:
         owed: list[tuple[Callable[[int], object], list[int]]] = [
@@ -69,10 +74,28 @@ def tick(
                     session.scalars(
                         select(Moment.id)
                         .where(
-                            ((Moment.status == "pending") & (Moment.created_at <= stale))
+                            (
+                                (Moment.status == "pending")
+                                & (Moment.created_at <= stale)
+                                & (Moment.not_before <= now)
+                            )
                             | ((Moment.status == "deferred") & (Moment.not_before <= now))
                         )
                         .order_by(Moment.priority.desc(), Moment.id)
+                        .limit(CLAIM_BATCH)
+                    )
+                ),
+            ),
+            (
+                enqueue.match,
+                list(
+                    session.scalars(
+                        select(Vacancy.id)
+                        .where(
+                            Vacancy.status == "open",
+                            Vacancy.matched_at.is_(None),
+                            Vacancy.updated_at <= stale,
+                        )
                         .limit(CLAIM_BATCH)
                     )
                 ),

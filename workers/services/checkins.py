@@ -1,0 +1,89 @@
+"""Check-ins: when nothing happened for too long, a light reason to get in touch anyway.
+
+Members not contacted for ``check_in_after`` get a check_in moment; after
+``reengage_after`` a reengage moment with a higher priority. One per member per
+30-day period, keyed so that a second tick creates nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from models.moments import DraftFacts, MomentKind
+from models.names import first_name
+from models.schema import Member, Moment
+from workers.app import App
+from workers.db import transaction
+from workers.drafts import draft_message
+
+LIVE = ("pending", "deferred", "routed", "delivered")
+PERIOD_DAYS = 30
+GRACE = timedelta(days=1)
+"""A check-in waits a day, so news found meanwhile is the reason to get in touch instead."""
+
+
+def create_check_ins(app: App, now: datetime, *, limit: int = 500) -> list[int]:
+    """Create the check-in and reengage moments that are due; return their ids."""
+    policy = app.settings.pool_policy
+    cutoff = (now - policy.check_in_after).date()
+    # Any moment waiting or open for the member is already a reason to get in touch.
+    live = exists().where(Moment.member_id == Member.id, Moment.status.in_(LIVE))
+    with app.sessions() as session:
+        due = list(
+            session.scalars(
+                select(Member)
+                .where((Member.last_contact_on.is_(None)) | (Member.last_contact_on < cutoff))
+                .where(Member.do_not_contact.is_(False), ~live)
+                .order_by(Member.id)
+                .limit(limit)
+            )
+        )
+    created = []
+    for member in due:
+        moment_id = _create(app, member, now)
+        if moment_id is not None:
+            created.append(moment_id)
+    return created
+
+
+def _create(app: App, member: Member, now: datetime) -> int | None:
+    policy = app.settings.pool_policy
+    days = (now.date() - member.last_contact_on).days if member.last_contact_on else None
+    kind = (
+        MomentKind.REENGAGE
+        if days is None or days >= policy.reengage_after.days
+        else MomentKind.CHECK_IN
+    )
+    period = (days or 0) // PERIOD_DAYS
+    facts = DraftFacts(
+        kind=kind,
+        language=member.language,
+        first_name=first_name(member.name),
+        headline="",
+        link=None,
+        employer=None,
+        last_topic=member.last_topic,
+        last_contact=member.last_contact_on,
+    )
+    moment = Moment(
+        member_id=member.id,
+        kind=kind.value,
+        status="pending",
+        key=f"{kind}:{member.id}:{member.last_contact_on}:{period}",
+        priority=policy.priorities[kind],
+        confidence=1.0,
+        not_before=now + GRACE,
+        expires_at=now + GRACE + policy.windows[kind],
+        draft=draft_message(facts, templates_dir=app.settings.templates_path),
+        created_at=now,
+        reason=f"no contact for {days} days" if days is not None else "no contact on record",
+    )
+    try:
+        with transaction(app.sessions) as session:
+            session.add(moment)
+    except IntegrityError:
+        return None  # another scheduler created it a moment ago
+    return moment.id

@@ -1,0 +1,63 @@
+"""``keepwarm check-source``: what a source would yield, without writing anything."""
+
+from __future__ import annotations
+
+from sources.events import classify
+from sources.feeds import parse_feed
+from sources.pages import people_on_page, profile_of
+from sources.signals import drafts_for_text
+from sources.watch import PROFILE_PAGE, TEAM_PAGE
+from workers.app import App
+from workers.services.detection import matcher_for, member_contexts
+
+
+def inspect_source(app: App, url: str, kind: str, *, limit: int = 30) -> list[str]:
+    """Fetch once; describe the entries or people found and the signals they would give."""
+    result = app.fetcher.get(url)
+    if kind == TEAM_PAGE:
+        people = people_on_page(result.body, url=result.url)
+        return [f"{len(people)} people on the page"] + [
+            f"  {p.name}: {p.title or '?'}" for p in people[:limit]
+        ]
+    if kind == PROFILE_PAGE:
+        person = profile_of(result.body, url=result.url)
+        if person is None:
+            return ["no person found on the page"]
+        return [f"profile of {person.name}: {person.title or '?'} at {person.employer or '?'}"]
+    parsed = parse_feed(result.body, url=result.url, headers=result.headers)
+    lines = [f"feed {parsed.title!r}: {len(parsed.entries)} entries"]
+    if parsed.problem:
+        lines.append(f"  (broken feed, salvaged what was readable: {parsed.problem})")
+    with app.sessions() as session:
+        matcher = matcher_for(session)
+        for entry in parsed.entries[:limit]:
+            text = f"{entry.title}\n{entry.summary}"
+            event = classify(text)
+            mentions = matcher.find(text)
+            subject = matcher.find(event.person) if event.person else None
+            named = mentions.member_ids | mentions.surname_member_ids
+            contexts = member_contexts(
+                session, named | (subject.member_ids if subject else frozenset())
+            )
+            drafts = drafts_for_text(event, mentions, subject, contexts, text)
+            lines.append(f"- {entry.title[:100]}")
+            detail = f"    {event.label}" + (f"/{event.event}" if event.event else "")
+            extracted = {
+                "person": event.person,
+                "new employer": event.new_employer,
+                "title": event.new_title,
+                "old employer": event.old_employer,
+            }
+            detail += "".join(f", {k}: {v}" for k, v in extracted.items() if v)
+            lines.append(detail + f" (confidence {event.confidence:.2f})")
+            for draft in drafts:
+                who = (
+                    f"member {draft.member_id}"
+                    if draft.member_id
+                    else f"employer {draft.employer_id}"
+                )
+                lines.append(
+                    f"    would signal {draft.kind.value} for {who}"
+                    f" (confidence {draft.confidence:.2f})"
+                )
+    return lines

@@ -1,0 +1,140 @@
+"""What happened: stats per kind and recruiter, members at risk, and a member's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from statistics import median
+
+from sqlalchemy import select
+
+from models.schema import Contact, Member, Moment, Recruiter, Signal
+from workers.app import App
+from workers.services.directory import find_member
+
+ACTED = ("done", "skipped", "not_relevant")
+
+
+@dataclass
+class Tally:
+    """Counts for one moment kind or one recruiter."""
+
+    routed: int = 0
+    acted: int = 0
+    done: int = 0
+    positive: int = 0
+    hours_to_act: list[float] = field(default_factory=list)
+
+    @property
+    def response_rate(self) -> float | None:
+        """Positive answers per contact made."""
+        return self.positive / self.done if self.done else None
+
+    @property
+    def median_hours_to_act(self) -> float | None:
+        """Median time from routing to the recruiter's action."""
+        return median(self.hours_to_act) if self.hours_to_act else None
+
+
+@dataclass
+class Stats:
+    """The whole report."""
+
+    by_kind: dict[str, Tally]
+    by_recruiter: dict[str, Tally]
+    at_risk: list[tuple[int, str, str]]
+    first_contacts: list[tuple[str, str, str]]
+
+
+def stats(app: App, now: datetime, *, small_pool: int = 20) -> Stats:
+    """Routed, acted on, response rate and time to act; members at risk of being forgotten."""
+    by_kind: dict[str, Tally] = {}
+    by_recruiter: dict[str, Tally] = {}
+    with app.sessions() as session:
+        outcomes = dict(session.execute(select(Contact.moment_id, Contact.outcome)).all())
+        recruiters = dict(session.execute(select(Recruiter.id, Recruiter.email)).all())
+        for moment in session.scalars(select(Moment).where(Moment.routed_at.is_not(None))):
+            for tally in (
+                by_kind.setdefault(moment.kind, Tally()),
+                by_recruiter.setdefault(recruiters.get(moment.recruiter_id or -1, "?"), Tally()),
+            ):
+                _count(tally, moment, outcomes.get(moment.id))
+        cutoff = (now - app.settings.pool_policy.reengage_after).date()
+        at_risk = [
+            (m.id, m.name, f"{m.last_contact_on:%Y-%m-%d}" if m.last_contact_on else "never")
+            for m in session.scalars(
+                select(Member)
+                .where((Member.last_contact_on.is_(None)) | (Member.last_contact_on < cutoff))
+                .where(Member.do_not_contact.is_(False))
+                .order_by(Member.last_contact_on.is_not(None), Member.last_contact_on, Member.id)
+            )
+        ]
+        contacts = session.execute(
+            select(Contact.contacted_at, Moment.kind, Contact.outcome)
+            .outerjoin(Moment, Contact.moment_id == Moment.id)
+            .order_by(Contact.contacted_at)
+        ).all()
+    first = [
+        (f"{at:%Y-%m-%d}", kind or "by hand", outcome or "?") for at, kind, outcome in contacts[:5]
+    ]
+    return Stats(by_kind, by_recruiter, at_risk, first if len(contacts) < small_pool else [])
+
+
+def _count(tally: Tally, moment: Moment, outcome: str | None) -> None:
+    tally.routed += 1
+    if moment.status in ACTED:
+        tally.acted += 1
+        if moment.closed_at and moment.routed_at:
+            tally.hours_to_act.append((moment.closed_at - moment.routed_at).total_seconds() / 3600)
+    if moment.status == "done":
+        tally.done += 1
+        tally.positive += outcome == "positive"
+
+
+def explain(app: App, reference: str) -> tuple[str, list[tuple[datetime, str]]]:
+    """A member's timeline in plain words: contacts, signals, moments and each decision."""
+    with app.sessions() as session:
+        member = (
+            find_member(session, reference)
+            if not reference.isdigit()
+            else session.get(Member, int(reference))
+        )
+        if member is None:
+            raise ValueError(f"there is no member {reference!r}")
+        events: list[tuple[datetime, str]] = []
+        if member.last_contact_on:
+            events.append(
+                (
+                    datetime.combine(member.last_contact_on, time(0), tzinfo=UTC),
+                    f"last contact on record (topic: {member.last_topic or 'not recorded'})",
+                )
+            )
+        for contact in session.scalars(select(Contact).where(Contact.member_id == member.id)):
+            events.append(
+                (contact.contacted_at, f"contact recorded, outcome {contact.outcome or 'unknown'}")
+            )
+        for signal in session.scalars(select(Signal).where(Signal.member_id == member.id)):
+            what = signal.kind + (f" ({signal.event})" if signal.event else "")
+            events.append(
+                (
+                    signal.occurred_at,
+                    f"signal {signal.id}: {what} “{signal.headline}” "
+                    f"(confidence {signal.confidence:.2f})",
+                )
+            )
+        for moment in session.scalars(select(Moment).where(Moment.member_id == member.id)):
+            events.append((moment.created_at, _moment_line(moment)))
+        header = (
+            f"member {member.id}: {member.name}"
+            + (f", {member.title}" if member.title else "")
+            + (f" at {member.employer.name}" if member.employer else "")
+        )
+    return header, sorted(events, key=lambda e: e[0])
+
+
+def _moment_line(moment: Moment) -> str:
+    source = f" from signal {moment.signal_id}" if moment.signal_id else ""
+    window = f"window until {moment.expires_at:%Y-%m-%d}"
+    routed = f", routed {moment.routed_at:%Y-%m-%d %H:%M}" if moment.routed_at else ""
+    decision = f"{moment.status} — {moment.reason or 'not decided yet'}"
+    return f"moment {moment.id} {moment.kind}{source} ({window}{routed}): {decision}"

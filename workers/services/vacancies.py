@@ -1,0 +1,222 @@
+"""Vacancies: imported from CSV or read from vacancy feeds, matched to members while open."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models.moments import DraftFacts, MomentKind
+from models.names import first_name, fold
+from models.schema import Item, Member, Moment, Vacancy
+from models.vacancies import concepts, relevance
+from workers.app import App
+from workers.db import transaction
+from workers.drafts import draft_message
+from workers.services.pool_import import ImportReport, Rejection, parse_date, read_table
+
+MIN_RELEVANCE = 0.5
+COLUMNS = {
+    "id": "key",
+    "external id": "key",
+    "vacature id": "key",
+    "vacaturenummer": "key",
+    "title": "title",
+    "functie": "title",
+    "functietitel": "title",
+    "job title": "title",
+    "employer": "employer",
+    "werkgever": "employer",
+    "company": "employer",
+    "bedrijf": "employer",
+    "areas": "areas",
+    "interessegebied": "areas",
+    "vakgebied": "areas",
+    "area": "areas",
+    "location": "location",
+    "locatie": "location",
+    "plaats": "location",
+    "url": "url",
+    "link": "url",
+    "closes": "closes",
+    "closing date": "closes",
+    "sluitingsdatum": "closes",
+    "deadline": "closes",
+    "status": "status",
+    "description": "description",
+    "omschrijving": "description",
+}
+VACANCY_FEED = "vacancy_feed"
+CLOSED = {"closed", "gesloten", "filled", "vervuld", "ingevuld", "dicht"}
+LIVE = ("pending", "deferred", "routed", "delivered")
+
+
+def import_vacancies(app: App, path: Path, now: datetime) -> ImportReport:
+    """Upsert vacancies by id (else URL); a row with a closed status closes the vacancy."""
+    _, records = read_table(path, COLUMNS, required=("title",))
+    report = ImportReport()
+    for line, values in records:
+        try:
+            outcome = _upsert(app, values, now)
+        except ValueError as exc:
+            report.rejected.append(Rejection(line, str(exc)))
+        else:
+            setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
+
+
+def _upsert(app: App, values: dict[str, Any], now: datetime) -> str:
+    title = str(values.get("title") or "").strip()
+    key = str(values.get("key") or values.get("url") or "").strip()
+    if not title:
+        raise ValueError("the title is empty")
+    if not key:
+        raise ValueError("the row has neither an id nor a URL")
+    closes_on = parse_date(values.get("closes"))
+    fields = {
+        "title": title,
+        "employer": _text(values.get("employer")),
+        "areas": _text(values.get("areas")),
+        "location": _text(values.get("location")),
+        "url": _text(values.get("url")),
+        "description": _text(values.get("description")) or "",
+        "closes_at": datetime.combine(closes_on, time(23, 59), tzinfo=UTC) if closes_on else None,
+    }
+    closed = fold(str(values.get("status") or "")) in CLOSED
+    with transaction(app.sessions) as session:
+        vacancy = session.scalars(select(Vacancy).where(Vacancy.key == key)).first()
+        if vacancy is None:
+            session.add(
+                Vacancy(
+                    key=key,
+                    status="closed" if closed else "open",
+                    created_at=now,
+                    updated_at=now,
+                    **fields,
+                )
+            )
+            return "created"
+        changed = {k: v for k, v in fields.items() if getattr(vacancy, k) != v}
+        for name, value in changed.items():
+            setattr(vacancy, name, value)
+        if changed:
+            vacancy.matched_at = None  # what it is about changed: match it again
+        if closed and vacancy.status != "closed":
+            changed["status"] = "closed"
+            vacancy.status = "closed"
+        vacancy.updated_at = now
+    if closed:
+        close_vacancy(app, vacancy.id, now)
+    return "updated" if changed else "unchanged"
+
+
+def store_vacancy(session: Session, item: Item, now: datetime) -> None:
+    """Turn an entry of a vacancy feed into an open vacancy (matched by the next tick)."""
+    key = item.link or f"item:{item.id}"
+    if session.scalars(select(Vacancy.id).where(Vacancy.key == key)).first() is None:
+        session.add(
+            Vacancy(
+                key=key,
+                title=item.title[:500] or "(untitled vacancy)",
+                url=item.link,
+                description=item.summary[:5000],
+                source_id=item.source_id,
+                status="open",
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
+
+def match_vacancy(app: App, vacancy_id: int, now: datetime) -> list[int]:
+    """Create relevant_vacancy moments for the members an open vacancy fits; return their ids."""
+    policy = app.settings.pool_policy
+    with transaction(app.sessions) as session:
+        vacancy = session.get_one(Vacancy, vacancy_id)
+        vacancy.matched_at = now
+        if vacancy.status != "open" or (vacancy.closes_at and vacancy.closes_at <= now):
+            return []
+        wanted = concepts(f"{vacancy.title} {vacancy.areas or ''}")
+        expires = vacancy.closes_at or now + policy.windows[MomentKind.RELEVANT_VACANCY]
+        title = vacancy.title + (f" at {vacancy.employer}" if vacancy.employer else "")
+    if not wanted:
+        return []
+    created = []
+    with app.sessions() as session:
+        members = list(session.scalars(select(Member).where(Member.do_not_contact.is_(False))))
+        fits = [
+            (m, relevance(wanted, concepts(f"{m.interests or ''} {m.title or ''}")))
+            for m in members
+        ]
+    for member, fit in fits:
+        if fit < MIN_RELEVANCE:
+            continue
+        moment = Moment(
+            member_id=member.id,
+            vacancy_id=vacancy_id,
+            kind=MomentKind.RELEVANT_VACANCY.value,
+            key=f"vacancy:{vacancy_id}:{member.id}",
+            status="pending",
+            priority=policy.priorities[MomentKind.RELEVANT_VACANCY],
+            confidence=fit,
+            not_before=now,
+            expires_at=expires,
+            created_at=now,
+            draft=draft_message(_facts(member, title), templates_dir=app.settings.templates_path),
+        )
+        try:
+            with transaction(app.sessions) as session:
+                session.add(moment)
+        except IntegrityError:
+            continue  # matched before
+        created.append(moment.id)
+    return created
+
+
+def close_vacancy(app: App, vacancy_id: int, now: datetime) -> int:
+    """Close a vacancy: its moments that are waiting or open expire."""
+    with transaction(app.sessions) as session:
+        session.execute(
+            update(Vacancy).where(Vacancy.id == vacancy_id).values(status="closed", updated_at=now)
+        )
+        result = session.execute(
+            update(Moment)
+            .where(Moment.vacancy_id == vacancy_id, Moment.status.in_(LIVE))
+            .values(status="expired", closed_at=now, reason="the vacancy was closed")
+        )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def unmatched_vacancies(app: App, *, limit: int = 50) -> list[int]:
+    """Open vacancies not matched since they last changed."""
+    with app.sessions() as session:
+        return list(
+            session.scalars(
+                select(Vacancy.id)
+                .where(Vacancy.status == "open", Vacancy.matched_at.is_(None))
+                .limit(limit)
+            )
+        )
+
+
+def _facts(member: Member, vacancy: str) -> DraftFacts:
+    return DraftFacts(
+        kind=MomentKind.RELEVANT_VACANCY,
+        language=member.language,
+        first_name=first_name(member.name),
+        headline=vacancy,
+        link=None,
+        employer=None,
+        last_topic=member.last_topic,
+        last_contact=member.last_contact_on,
+        vacancy=vacancy,
+    )
+
+
+def _text(value: Any) -> str | None:
+    text = " ".join(str(value).split()) if value is not None else ""
+    return text or None
