@@ -2,9 +2,9 @@
 
 Usage: .venv/bin/python bench/eval_signals.py [FILE] [--errors]
 
-FILE defaults to /work/shared/corpus/signals-dev.jsonl (records with ``text``,
-``language``, ``label`` and, for job changes, ``person``, ``new_employer`` and
-``new_title``). ``--errors`` also lists every wrong label and extraction.
+FILE defaults to tests/data/corpus/signals-dev.jsonl, a copy of the shared corpus
+(records with ``text``, ``language``, ``label`` and, for job changes, ``person``,
+``new_employer`` and ``new_title``). ``--errors`` also lists every wrong label and extraction.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from models.names import company_key, fold
 from sources.events import Event, classify
 
-DEFAULT_FILE = Path("/work/shared/corpus/signals-dev.jsonl")
+DEFAULT_FILE = Path(__file__).resolve().parents[1] / "tests/data/corpus/signals-dev.jsonl"
 LABELS = ("job_change", "company_news", "award", "none")
 FIELDS = ("person", "new_employer", "new_title")
 

@@ -11,7 +11,7 @@ import pytest
 from sources import NotAFeedError, PermanentError
 from sources.feeds import ParsedFeed, parse_feed
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "feeds"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "feeds"
 CORPUS_FILES = sorted(p for p in CORPUS.iterdir() if p.suffix != ".md") if CORPUS.is_dir() else []
 NOT_FEEDS = {
     "danmactough-node-feedparser__notafeed.html",
@@ -26,7 +26,6 @@ ATOM = {"Content-Type": "application/atom+xml"}
 pytestmark = pytest.mark.filterwarnings(
     "ignore:To avoid breaking existing software:DeprecationWarning"
 )
-needs_corpus = pytest.mark.skipif(not CORPUS_FILES, reason=f"feed corpus not found at {CORPUS}")
 
 
 @cache
@@ -46,13 +45,11 @@ def rss(*items: str) -> bytes:
     ).encode()
 
 
-@needs_corpus
 def test_corpus_has_the_files_it_documents() -> None:
     assert len(CORPUS_FILES) >= 100
     assert {p.name for p in CORPUS_FILES} >= NOT_FEEDS
 
 
-@needs_corpus
 @pytest.mark.parametrize("name", [p.name for p in CORPUS_FILES])
 def test_every_corpus_file_parses_or_is_not_a_feed(name: str) -> None:
     outcome = parse_corpus_file(name)
@@ -68,14 +65,12 @@ def test_every_corpus_file_parses_or_is_not_a_feed(name: str) -> None:
             assert entry.published_at is None or entry.published_at.tzinfo is not None
 
 
-@needs_corpus
 def test_only_the_documents_that_are_not_feeds_raise_not_a_feed() -> None:
     refused = {p.name for p in CORPUS_FILES if isinstance(parse_corpus_file(p.name), NotAFeedError)}
 
     assert refused == NOT_FEEDS
 
 
-@needs_corpus
 @pytest.mark.parametrize(
     "name",
     [
@@ -95,7 +90,6 @@ def test_keys_are_stable_across_parses(name: str) -> None:
     assert len({e.key for e in first.entries}) == len(first.entries) > 0
 
 
-@needs_corpus
 def test_a_feed_that_repeats_a_guid_gives_one_key_for_it() -> None:
     # scriptingNews repeats two guids; each repeated guid keeps one key.
     feed = parse_corpus_file("NetNewsWire__scriptingNews.rss")
@@ -105,7 +99,6 @@ def test_a_feed_that_repeats_a_guid_gives_one_key_for_it() -> None:
     assert len({e.key for e in feed.entries}) == 48
 
 
-@needs_corpus
 @pytest.mark.parametrize(
     ("name", "headers"),
     [

@@ -19,8 +19,7 @@ from sources.pages import (
     profile_of,
 )
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "pages"
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"page corpus not found at {CORPUS}")
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "pages"
 NAV_WORDS = {"blog", "about", "home", "contact", "team", "news", "search", "menu", "login"}
 
 
@@ -45,7 +44,6 @@ def json_ld(payload: str) -> str:
 # --- real pages -------------------------------------------------------------------------------
 
 
-@needs_corpus
 def test_2i2c_team_page_lists_the_team_with_job_titles() -> None:
     people = corpus_people("2i2c-org.github.io__team_index.html")
     found = by_name(people)
@@ -60,7 +58,6 @@ def test_2i2c_team_page_lists_the_team_with_job_titles() -> None:
     assert found["Sarah Gibson"].url == "https://example.org/author/sarah-gibson/"
 
 
-@needs_corpus
 def test_2i2c_team_page_keeps_page_order_and_lists_people_once() -> None:
     names = [p.name for p in corpus_people("2i2c-org.github.io__team_index.html")]
 
@@ -70,7 +67,6 @@ def test_2i2c_team_page_keeps_page_order_and_lists_people_once() -> None:
     assert "Steering Council" not in names
 
 
-@needs_corpus
 def test_2i2c_founders_page_lists_the_founders() -> None:
     people = corpus_people("2i2c-org.github.io__founders_index.html")
     found = by_name(people)
@@ -82,7 +78,6 @@ def test_2i2c_founders_page_lists_the_founders() -> None:
     assert not {"Jupyter Book", "Project Jupyter", "Jupyter at Berkeley"} & set(found)
 
 
-@needs_corpus
 def test_speaker_page_gives_titles_and_employers() -> None:
     people = corpus_people("apistrat-berlin__speakers_index.html")
     found = by_name(people)
@@ -108,7 +103,6 @@ def test_speaker_page_gives_titles_and_employers() -> None:
     assert found["Steve Willmott"].employer == "3scale"
 
 
-@needs_corpus
 def test_dutch_team_page_lists_first_names_with_roles() -> None:
     people = corpus_people("ConductionNL-.github__over-ons.html")
     found = by_name(people)
@@ -123,7 +117,6 @@ def test_dutch_team_page_lists_first_names_with_roles() -> None:
     assert not {"Samen", "Open", "Verantwoord"} & set(found)
 
 
-@needs_corpus
 def test_german_about_page_lists_the_team() -> None:
     found = by_name(corpus_people("trafilatura__fairkom.eu.about.html"))
 
@@ -133,7 +126,6 @@ def test_german_about_page_lists_the_team() -> None:
     assert "Büro Dornbirn" not in found
 
 
-@needs_corpus
 @pytest.mark.parametrize(
     "name",
     [
@@ -156,7 +148,6 @@ def test_pages_without_a_team_give_no_junk_people(name: str) -> None:
     assert not [p for p in people if p.name.casefold() in NAV_WORDS]
 
 
-@needs_corpus
 def test_profile_page_gives_the_person_title_and_employer() -> None:
     name = "2i2c-org.github.io__author_chris-holdgraf_index.html"
     url = "https://2i2c.org/author/chris-holdgraf/"
@@ -166,7 +157,6 @@ def test_profile_page_gives_the_person_title_and_employer() -> None:
     assert person == PagePerson("Chris Holdgraf", "Executive Director", "2i2c", url)
 
 
-@needs_corpus
 def test_profile_of_a_portfolio_named_only_in_its_title() -> None:
     name = "extruct__Portfolio_Niels_Lubberman.html"
 
@@ -176,7 +166,6 @@ def test_profile_of_a_portfolio_named_only_in_its_title() -> None:
     assert person.name == "Niels Lubberman"
 
 
-@needs_corpus
 def test_profile_of_a_personal_blog_drops_the_honorific() -> None:
     person = profile_of(
         (CORPUS / "htmldate__pbrunst.de.html").read_bytes(), url="http://pbrunst.de/"
@@ -186,7 +175,6 @@ def test_profile_of_a_personal_blog_drops_the_honorific() -> None:
     assert person.name == "Phillip W. Brunst"
 
 
-@needs_corpus
 def test_a_speaker_page_of_80_kb_parses_in_a_few_milliseconds() -> None:
     html = (CORPUS / "apistrat-berlin__speakers_index.html").read_bytes()
     durations = []
