@@ -317,7 +317,7 @@ def check_source(ctx: click.Context, url: str, kind: str) -> None:
         except Exception as exc:
             raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
     for line in report:
-        console.print(line, markup=False)
+        click.echo(line)
 
 
 def moment_rows(app: App) -> list[dict[str, Any]]:
@@ -335,6 +335,7 @@ def moment_rows(app: App) -> list[dict[str, Any]]:
                 "due_at": m.not_before.isoformat(),
                 "expires_at": m.expires_at.isoformat(),
                 "recruiter": m.recruiter.email if m.recruiter else None,
+                "confidence": round(m.confidence, 2),
                 "draft": m.draft,
             }
             for m in moments
@@ -363,9 +364,19 @@ def moments(ctx: click.Context, as_json: bool, status: str | None) -> None:
             r["due_at"][:16],
             r["expires_at"][:10],
             r["recruiter"] or "",
-            r["reason"] or "",
+            _with_confidence(r["reason"] or "", r["confidence"]),
         )
     console.print(table)
+
+
+LOW_CONFIDENCE = 0.5
+
+
+def _with_confidence(reason: str, confidence: float) -> str:
+    """A reason, flagged when the evidence is weak (a possible namesake)."""
+    if confidence < LOW_CONFIDENCE:
+        return f"(low confidence {confidence:.2f}: check it is really them) {reason}"
+    return reason
 
 
 @cli.command("done")

@@ -217,3 +217,18 @@ def test_missing_config_file_is_a_settings_error(tmp_path: Path) -> None:
 
     with pytest.raises(SettingsError, match="KEEPWARM_CONFIG"):
         Settings.from_env({"KEEPWARM_CONFIG": str(missing)})
+
+
+def test_env_example_lists_every_setting_and_loads() -> None:
+    from dataclasses import fields
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "deploy" / "env.example"
+    names = {
+        line.split("=", 1)[0].removeprefix("# ")
+        for line in example.read_text().splitlines()
+        if line.lstrip("# ").startswith("KEEPWARM_") and "=" in line
+    }
+    assert names == {f"KEEPWARM_{f.name.upper()}" for f in fields(Settings)}
+    loaded = Settings.from_env({"KEEPWARM_CONFIG": str(example)})
+    assert loaded == Settings()

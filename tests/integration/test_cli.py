@@ -1,0 +1,79 @@
+"""The CLI commands that read and explain, run in-process with click's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from workers.cli import cli
+from workers.demo.servers import SiteServer
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Nieuws</title>
+<item><title>Marieke Jansen benoemd tot CFO van Bakker Logistiek</title><guid>1</guid></item>
+<item><title>Maak een afspraak met onze adviseur</title><guid>2</guid></item>
+</channel></rss>"""
+
+
+def run(tmp_path: Path, *args: str, stdin: str | None = None) -> str:
+    env = {"KEEPWARM_DATA_DIR": str(tmp_path), "KEEPWARM_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8"}
+    result = CliRunner().invoke(cli, list(args), input=stdin, env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_classify_reads_json_lines_and_reports_bad_ones(tmp_path: Path) -> None:
+    lines = "\n".join(
+        [
+            json.dumps(
+                {"id": "a", "text": "Jan de Vries treedt per 1 maart in dienst als CFO van Acme."}
+            ),
+            "not json",
+            json.dumps(
+                {"id": "b", "text": "Maak een afspraak met onze adviseur.", "language": "nl"}
+            ),
+        ]
+    )
+    out = [json.loads(line) for line in run(tmp_path, "classify", stdin=lines).splitlines()]
+    assert out[0]["id"] == "a" and out[0]["label"] == "job_change" and out[0]["new_title"] == "CFO"
+    assert out[1]["line"] == 2 and "bad input" in out[1]["error"]
+    assert (out[2]["id"], out[2]["label"]) == ("b", "none")
+
+
+def test_check_source_shows_what_would_be_detected_and_writes_nothing(tmp_path: Path) -> None:
+    site = SiteServer({"/feed.xml": (FEED, "application/rss+xml")})
+    site.start()
+    try:
+        out = run(tmp_path, "check-source", f"{site.base}/feed.xml")
+    finally:
+        site.stop()
+    assert "2 entries" in out
+    assert "job_change/appointment" in out and "new employer: Bakker Logistiek" in out
+    assert "Maak een afspraak" in out and "none" in out
+    assert "http" not in run(tmp_path, "sources")  # nothing was added
+
+
+def test_every_command_is_listed_with_one_line(tmp_path: Path) -> None:
+    out = run(tmp_path, "--help")
+    for command in (
+        "import",
+        "recruiters",
+        "employers",
+        "sources",
+        "run",
+        "worker",
+        "scheduler",
+        "moments",
+        "done",
+        "snooze",
+        "skip",
+        "stats",
+        "explain",
+        "vacancies",
+        "classify",
+        "check-source",
+        "db",
+        "demo",
+    ):
+        assert f"  {command} " in out, command
