@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
+from itertools import pairwise
 
 MAX_BACKOFF = timedelta(hours=24)
 
@@ -25,3 +27,49 @@ def backoff(
     doublings = min(max(0, failures - 1), 40)  # beyond this any base exceeds any sane cap
     delay = min(cap, base * (2**doublings))
     return now + jittered(delay, rng, spread=0.25)
+
+
+def adaptive_interval(
+    *,
+    entry_times: list[datetime],
+    hint: timedelta | None,
+    default: timedelta,
+    minimum: timedelta,
+    maximum: timedelta,
+) -> timedelta:
+    """How often to poll a feed: as often as it publishes (median gap of its recent
+    entries), never sooner than the server's own hint (TTL, Cache-Control, Expires),
+    within the configured bounds."""
+    recent = sorted(entry_times, reverse=True)[:11]
+    gaps = sorted(a - b for a, b in pairwise(recent) if a > b)
+    interval = gaps[len(gaps) // 2] if len(gaps) >= 2 else default
+    if hint is not None:
+        interval = max(interval, hint)
+    return min(max(interval, minimum), maximum)
+
+
+def quieter(interval: timedelta, maximum: timedelta, factor: float = 1.25) -> timedelta:
+    """The next interval after a poll that found nothing new: a little longer."""
+    return min(interval * factor, maximum)
+
+
+def server_hint(
+    headers: dict[str, str], ttl_minutes: str | None, now: datetime
+) -> timedelta | None:
+    """The longest wait the server asks for: feed TTL, Cache-Control max-age or Expires."""
+    hints: list[timedelta] = []
+    if ttl_minutes and ttl_minutes.strip().isdigit():
+        hints.append(timedelta(minutes=int(ttl_minutes)))
+    for directive in headers.get("cache-control", "").split(","):
+        name, _, value = directive.strip().partition("=")
+        if name.lower() == "max-age" and value.strip().isdigit():
+            hints.append(timedelta(seconds=int(value)))
+    expires = headers.get("expires")
+    if expires:
+        try:
+            when = parsedate_to_datetime(expires)
+        except (TypeError, ValueError):
+            when = None
+        if when is not None and when.tzinfo is not None and when > now:
+            hints.append(when - now)
+    return max(hints) if hints else None

@@ -157,6 +157,11 @@ class Source(Base):
     last_status: Mapped[str | None] = mapped_column(String(200))
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    failing_since: Mapped[datetime | None]
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    alerted_at: Mapped[datetime | None]
+    interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    """The source's own polling rhythm, learned from its updates and its server's hints."""
     created_at: Mapped[datetime]
 
     employer: Mapped[Employer | None] = relationship()

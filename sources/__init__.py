@@ -3,11 +3,13 @@
 Exceptions::
 
     SourceError
-    ├── TransientError          try again later (timeouts, 5xx, 429, connection refused)
+    ├── TransientError          try again later (timeouts, 5xx, 429, connection refused);
+    │                           ``retry_after`` carries the server's Retry-After, if any
     └── PermanentError          retrying will not help until someone changes something
         ├── BlockedAddressError the address is loopback, private or otherwise not public
         ├── TooLargeError       the response is larger than the cap
-        └── NotAFeedError       the body is neither RSS nor Atom
+        ├── NotAFeedError       the body is neither RSS nor Atom
+        └── DisallowedError     the site's robots.txt forbids fetching the URL
 """
 
 
@@ -17,6 +19,10 @@ class SourceError(Exception):
 
 class TransientError(SourceError):
     """A failure that may go away on its own."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class PermanentError(SourceError):
@@ -33,3 +39,7 @@ class TooLargeError(PermanentError):
 
 class NotAFeedError(PermanentError):
     """The document has no feed in it."""
+
+
+class DisallowedError(PermanentError):
+    """robots.txt disallows the URL for our User-Agent."""

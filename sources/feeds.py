@@ -36,6 +36,7 @@ class ParsedFeed:
     title: str
     version: str
     entries: list[Entry]
+    ttl: str | None
     problem: str | None
 
 
@@ -49,9 +50,9 @@ def parse_feed(body: bytes, *, url: str, headers: Mapping[str, str] | None = Non
     if not parsed.get("version") and not parsed.entries and not title:
         raise NotAFeedError(problem or "no RSS or Atom feed found")
     entries = [_entry(raw) for raw in parsed.entries]
-    return ParsedFeed(
-        title=title, version=str(parsed.get("version") or ""), entries=entries, problem=problem
-    )
+    version = str(parsed.get("version") or "")
+    ttl = parsed.feed.get("ttl")
+    return ParsedFeed(title=title, version=version, entries=entries, ttl=ttl, problem=problem)
 
 
 def _entry(raw: Any) -> Entry:

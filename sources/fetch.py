@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any
 
@@ -53,6 +56,7 @@ class Fetcher:
         allowed_networks: Sequence[IPNetwork] = (),
     ) -> None:
         self.max_bytes = max_bytes
+        self.body_seconds = 3 * timeout
         limits = httpx.Limits(max_connections=50, max_keepalive_connections=20)
         self._client = httpx.Client(
             transport=GuardedTransport(allowed=allowed_networks, limits=limits),
@@ -72,8 +76,7 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         for _ in range(MAX_REDIRECTS + 1):
             _check_scheme(url)
-            request = self._client.build_request("GET", url, headers=headers)
-            response = self._send(request)
+            response = self._send("GET", url, headers=headers)
             try:
                 if response.has_redirect_location:
                     url = str(response.url.join(response.headers["location"]))
@@ -90,8 +93,7 @@ class Fetcher:
     def post_json(self, url: str, payload: Any, *, headers: Mapping[str, str]) -> None:
         """POST JSON to ``url``; raise a SourceError unless the receiver answers 2xx."""
         _check_scheme(url)
-        request = self._client.build_request("POST", url, json=payload, headers=dict(headers))
-        response = self._send(request)
+        response = self._send("POST", url, json=payload, headers=dict(headers))
         try:
             if response.has_redirect_location:
                 raise PermanentError(f"webhook answered a redirect ({response.status_code})")
@@ -99,24 +101,33 @@ class Fetcher:
         finally:
             response.close()
 
-    def _send(self, request: httpx.Request) -> httpx.Response:
+    def _send(self, method: str, url: str, **options: Any) -> httpx.Response:
         try:
+            request = self._client.build_request(method, url, **options)
             return self._client.send(request, stream=True)
         except httpx.TimeoutException as exc:
             raise TransientError(f"timed out: {type(exc).__name__}") from exc
         except httpx.TransportError as exc:
             raise TransientError(f"connection failed: {exc}") from exc
-        except httpx.InvalidURL as exc:
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
             raise PermanentError(f"invalid URL: {exc}") from exc
 
     def _read_capped(self, response: httpx.Response) -> bytes:
+        """The decoded body, stopped at the size cap and at a total time budget.
+
+        httpx's read timeout applies between two reads, so a server that drips a byte a
+        second would never time out; the budget bounds the whole body.
+        """
         chunks: list[bytes] = []
         size = 0
+        deadline = time.monotonic() + self.body_seconds
         try:
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > self.max_bytes:
                     raise TooLargeError(f"response larger than {self.max_bytes} bytes")
+                if time.monotonic() > deadline:
+                    raise TransientError(f"body took longer than {self.body_seconds:.0f} s")
                 chunks.append(chunk)
         except httpx.TimeoutException as exc:
             raise TransientError("timed out while reading the body") from exc
@@ -151,8 +162,24 @@ def _raise_for_status(response: httpx.Response) -> None:
         return
     message = f"HTTP {code}"
     if code in _TRANSIENT_STATUS:
-        raise TransientError(message)
+        raise TransientError(message, retry_after=retry_after(response.headers.get("retry-after")))
     raise PermanentError(message)
+
+
+def retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 __all__ = ["FetchResult", "Fetcher", "SourceError"]

@@ -44,7 +44,10 @@ def _now() -> datetime:
 @dramatiq.actor(queue_name=QUEUE_POLL, **_ONCE)
 def poll(source_id: int) -> None:
     """Fetch one source and hand each new item to detection."""
-    for item_id in poll_source(current_app(), source_id, _now()):
+    result = poll_source(current_app(), source_id, _now())
+    if result.retry_in is not None:  # the host is busy: wait, without spending a retry
+        poll.send_with_options(args=(source_id,), delay=int(result.retry_in * 1000) + 1)
+    for item_id in result.new_items:
         detect.send(item_id)
 
 

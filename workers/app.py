@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from sources.fetch import Fetcher
+from sources.robots import RobotsCache
 from workers.db import make_engine, make_sessionmaker, upgrade
+from workers.hostlimits import HostLimiter, MemoryHostLimiter, RedisHostLimiter
 from workers.settings import Settings
 
 
@@ -21,7 +23,8 @@ class App:
     engine: Engine
     sessions: sessionmaker[Session]
     fetcher: Fetcher
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    robots: RobotsCache
+    hosts: HostLimiter
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool | None = None) -> App:
@@ -36,8 +39,18 @@ class App:
             max_bytes=settings.max_response_bytes,
             allowed_networks=settings.allow_private_networks,
         )
+        hosts: HostLimiter = (
+            RedisHostLimiter(settings.broker_url, settings.broker_namespace)
+            if settings.broker_url
+            else MemoryHostLimiter()
+        )
         return cls(
-            settings=settings, engine=engine, sessions=make_sessionmaker(engine), fetcher=fetcher
+            settings=settings,
+            engine=engine,
+            sessions=make_sessionmaker(engine),
+            fetcher=fetcher,
+            robots=RobotsCache(fetcher, settings.user_agent),
+            hosts=hosts,
         )
 
     def close(self) -> None:

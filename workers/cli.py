@@ -150,29 +150,57 @@ def recruiters_add(
 
 
 @cli.group("sources", invoke_without_command=True)
+@click.option(
+    "--failing", is_flag=True, help="Only sources that fail or were disabled, with since when."
+)
 @click.pass_context
-def sources(ctx: click.Context) -> None:
-    """List sources with their state; add or discover feeds."""
+def sources(ctx: click.Context, failing: bool) -> None:
+    """List sources with their state; add, import or discover them."""
     if ctx.invoked_subcommand is not None:
         return
+    query = select(Source, Employer.name).outerjoin(Employer, Source.employer_id == Employer.id)
+    if failing:
+        query = query.where((Source.failing_since.is_not(None)) | (Source.enabled.is_(False)))
     with _app(ctx) as app, app.sessions() as session:
-        table = Table("id", "kind", "url", "employer", "last status", "errors", "next poll")
-        rows = session.execute(
-            select(Source, Employer.name)
-            .outerjoin(Employer, Source.employer_id == Employer.id)
-            .order_by(Source.id)
+        table = Table(
+            "id", "kind", "url", "employer", "state", "last status", "errors", "next poll"
         )
-        for source, employer in rows:
+        for source, employer in session.execute(query.order_by(Source.id)):
+            state = (
+                "disabled" if not source.enabled else "failing" if source.failing_since else "ok"
+            )
+            since = f" since {source.failing_since:%Y-%m-%d %H:%M}" if source.failing_since else ""
             table.add_row(
                 str(source.id),
                 source.kind,
                 source.url,
                 employer or "",
-                source.last_status or "never polled",
+                state + since,
+                source.disabled_reason or source.last_status or "never polled",
                 f"{source.error_count} {source.last_error or ''}".strip(),
-                f"{source.next_poll_at:%Y-%m-%d %H:%M}",
+                f"{source.next_poll_at:%Y-%m-%d %H:%M}" if source.enabled else "-",
             )
         console.print(table)
+
+
+@sources.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def sources_import(ctx: click.Context, path: Path) -> None:
+    """Add sources in bulk from CSV/XLSX: url, kind, employer, member (idempotent)."""
+    from workers.services.directory import import_sources
+    from workers.services.pool_import import ImportFileError
+
+    with _app(ctx) as app:
+        try:
+            report = import_sources(app, path, _now())
+        except ImportFileError as exc:
+            raise click.ClickException(str(exc)) from exc
+    console.print(
+        f"added {report.created}, already known {report.unchanged}, rejected {len(report.rejected)}"
+    )
+    for rejection in report.rejected:
+        console.print(f"  line {rejection.line}: {rejection.reason}", markup=False)
 
 
 @sources.command("add")
@@ -340,6 +368,38 @@ def moment_rows(app: App) -> list[dict[str, Any]]:
             }
             for m in moments
         ]
+
+
+@cli.command("status")
+@click.pass_context
+def status_command(ctx: click.Context) -> None:
+    """Queues, sources due and polled, 304/unchanged ratio, failures, moments waiting."""
+    from workers.services.reporting import status
+
+    settings: Settings = ctx.obj
+    with _app(ctx) as app:
+        report = status(app, _now(), queue_depths(settings))
+    for name, value in report.items():
+        console.print(f"{name:<32} {value}", markup=False)
+
+
+def queue_depths(settings: Settings) -> dict[str, int | str]:
+    """Messages waiting per queue: Redis in the distributed mode; embedded queues live in
+    the running process, so from outside there is nothing to count."""
+    if settings.embedded:
+        return {"queues": "in-process (embedded mode)"}
+    import redis
+
+    client = redis.Redis.from_url(settings.broker_url)
+    try:
+        return {
+            f"queue {queue}": int(client.llen(f"{settings.broker_namespace}:{queue}"))  # type: ignore[arg-type]
+            for queue in ("poll", "pipeline")
+        }
+    except redis.RedisError as exc:
+        return {"queues": f"unavailable ({type(exc).__name__})"}
+    finally:
+        client.close()
 
 
 @cli.command("moments")
@@ -555,7 +615,10 @@ def vacancies_close(ctx: click.Context, vacancy_id: int) -> None:
     from workers.services.vacancies import close_vacancy
 
     with _app(ctx) as app:
-        expired = close_vacancy(app, vacancy_id, _now())
+        try:
+            expired = close_vacancy(app, vacancy_id, _now())
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
     console.print(f"vacancy {vacancy_id} closed; {expired} moments expired")
 
 
@@ -633,10 +696,15 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context, revision: str) -> None:
     """Apply the schema migrations."""
+    from alembic.util import CommandError
+
     from workers.db import upgrade
 
     settings: Settings = ctx.parent.obj if ctx.parent else ctx.obj
-    upgrade(settings.effective_database_url, revision)
+    try:
+        upgrade(settings.effective_database_url, revision)
+    except CommandError as exc:
+        raise click.ClickException(str(exc)) from exc
     console.print(f"schema at {revision}")
 
 

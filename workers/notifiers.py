@@ -9,7 +9,7 @@ from __future__ import annotations
 import smtplib
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
-from email.utils import make_msgid
+from hashlib import sha256
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -51,10 +51,17 @@ def send_email(settings: Settings, to: str, notice: Notice) -> None:
     message["From"] = settings.mail_from
     message["To"] = to
     message["Subject"] = f"keepwarm: {notice.kind.replace('_', ' ')} – {notice.member_name}"
-    message["Message-ID"] = make_msgid(idstring=notice.idempotency_key, domain="keepwarm")
+    # The same for every attempt of one delivery, so a resend after an unclear failure is
+    # recognisable as the same message.
+    message["Message-ID"] = f"<{notice.idempotency_key}@keepwarm>"
     message["X-Keepwarm-Moment"] = str(notice.moment_id)
     message.set_content(_templates.get_template("moment.txt").render(n=notice))
     message.add_alternative(_templates.get_template("moment.html").render(n=notice), subtype="html")
+    _send(settings, message)
+
+
+def _send(settings: Settings, message: EmailMessage) -> None:
+    """Hand a message to the SMTP server, translating failures into SourceError kinds."""
     try:
         with smtplib.SMTP(
             settings.smtp_host, settings.smtp_port, timeout=settings.fetch_timeout
@@ -74,3 +81,24 @@ def send_webhook(fetcher: Fetcher, url: str, notice: Notice) -> None:
     """POST the notice as JSON, with an Idempotency-Key the receiver can dedupe on."""
     payload = {"event": "moment.routed", **asdict(notice)}
     fetcher.post_json(url, payload, headers={"Idempotency-Key": notice.idempotency_key})
+
+
+def send_operator_alert(
+    settings: Settings, fetcher: Fetcher, subject: str, lines: list[str]
+) -> None:
+    """Tell the operator (email and/or webhook from the settings) what needs attention."""
+    if settings.operator_webhook:
+        fetcher.post_json(
+            settings.operator_webhook,
+            {"event": "sources.failing", "subject": subject, "lines": lines},
+            headers={
+                "Idempotency-Key": "keepwarm-alert-"
+                + sha256("\n".join(lines).encode()).hexdigest()[:32]
+            },
+        )
+    if settings.operator_email:
+        message = EmailMessage()
+        message["From"], message["To"] = settings.mail_from, settings.operator_email
+        message["Subject"] = subject
+        message.set_content("\n".join(lines) + "\n\nList them with: keepwarm sources --failing\n")
+        _send(settings, message)

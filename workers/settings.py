@@ -31,6 +31,13 @@ class Settings:
     fetch_timeout: float = 10.0
     max_response_bytes: int = 5_000_000
     poll_interval: int = 3600
+    min_poll_interval: int = 300
+    max_poll_interval: int = 86_400
+    host_interval: float = 1.0
+    disable_after_days: int = 3
+    alert_after_hours: int = 24
+    operator_email: str = ""
+    operator_webhook: str = ""
     max_item_age_days: int = 30
     news_search_url: str = ""
     smtp_host: str = "127.0.0.1"
@@ -139,6 +146,8 @@ class Settings:
             raise SettingsError("KEEPWARM_BROKER_URL must be a redis:// URL")
         if self.fetch_timeout <= 0 or self.max_response_bytes <= 0 or self.poll_interval <= 0:
             raise SettingsError("fetch timeout, response cap and poll interval must be positive")
+        if not 0 < self.min_poll_interval <= self.max_poll_interval:
+            raise SettingsError("need 0 < KEEPWARM_MIN_POLL_INTERVAL <= KEEPWARM_MAX_POLL_INTERVAL")
         if self.log_format not in ("auto", "json", "console"):
             raise SettingsError("KEEPWARM_LOG_FORMAT must be auto, json or console")
         if self.news_search_url and "{query}" not in self.news_search_url:

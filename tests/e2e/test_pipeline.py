@@ -30,6 +30,7 @@ def base_env(tmp_path: Path, mail: MailCatcher, **extra: str) -> dict[str, str]:
         KEEPWARM_SMTP_PORT=str(mail.port),
         KEEPWARM_LOG_FORMAT="json",
         KEEPWARM_TICK_SECONDS="0.5",
+        KEEPWARM_HOST_INTERVAL="0.1",
         **extra,
     )
     return env

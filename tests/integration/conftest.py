@@ -21,7 +21,11 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
     """An App on a fresh, migrated database of each kind."""
     url = "" if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    values = {"data_dir": str(tmp_path), "allow_private_networks": "127.0.0.0/8"}
+    values = {
+        "data_dir": str(tmp_path),
+        "allow_private_networks": "127.0.0.0/8",
+        "host_interval": "0",
+    }
     if url:
         values["database_url"] = url
     instance = App.build(Settings.from_values(values), migrate=True)

@@ -60,7 +60,7 @@ def seed(app: App) -> None:
 
 
 def run_pipeline(app: App, source_id: int, now=NOW) -> None:  # type: ignore[no-untyped-def]
-    for item_id in poll_source(app, source_id, now):
+    for item_id in poll_source(app, source_id, now).new_items:
         for signal_id in detect_item(app, item_id, now):
             plan_signal(app, signal_id, now)
 

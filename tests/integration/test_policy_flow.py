@@ -210,3 +210,57 @@ def test_every_decision_is_explained_and_counted(app: App) -> None:
     report = stats(app, NOW)
     assert report.by_kind == {}  # nothing was routed
     assert [row[0] for row in report.at_risk] == []
+
+
+def test_a_delivery_owed_for_a_moment_put_aside_is_cancelled_not_sent(app: App) -> None:
+    anna = recruiter(app)
+    lisa = member(app, "Lisa Jansen", owner=anna)
+    skipped = moment(app, lisa, at=SATURDAY, days=60)
+    first = route_member(app, lisa, SATURDAY)  # owed on Monday morning
+    skip(app, skipped, SATURDAY + timedelta(hours=1))
+    monday = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    assert _claim(app, first or 0, monday) is None
+    with app.sessions() as session:
+        assert session.get_one(Delivery, first).status == "cancelled"
+    snoozed = moment(app, lisa, at=monday, days=60)
+    second = route_member(app, lisa, monday)
+    snooze(app, snoozed, monday + timedelta(days=1), monday)
+    third = route_member(app, lisa, monday + timedelta(days=1))
+    assert _claim(app, second or 0, monday + timedelta(days=1)) is None  # the old routing
+    assert _claim(app, third or 0, monday + timedelta(days=1)) is not None  # sent once
+
+
+def test_a_contact_can_be_recorded_on_an_expired_moment(app: App) -> None:
+    lisa = member(app, "Lisa Jansen", owner=recruiter(app))
+    late = moment(app, lisa, days=1)
+    with transaction(app.sessions) as session:
+        session.get_one(Moment, late).status = "expired"
+    from workers.services.feedback import Outcome, mark_done
+
+    mark_done(app, late, Outcome.POSITIVE, NOW + timedelta(days=2))
+    assert status(app, late) == ("done", "done: positive")
+
+
+def test_members_never_contacted_get_a_reengage_moment_each_period_without_starving_others(
+    app: App,
+) -> None:
+    anna = recruiter(app)
+    never = [member(app, f"Never{i} Contacted", owner=anna) for i in range(3)]
+    late = member(
+        app, "Late Joiner", owner=anna, last_contact_on=(NOW - timedelta(days=150)).date()
+    )
+    assert len(create_check_ins(app, NOW, limit=3)) == 3
+    assert [status_member(app, m) for m in create_check_ins(app, NOW, limit=3)] == [late]
+    with transaction(app.sessions) as session:
+        for row in session.scalars(select(Moment)):
+            row.status = "expired"
+    again = create_check_ins(app, NOW + timedelta(days=31), limit=10)
+    assert sorted(status_member(app, m) for m in again) == sorted([*never, late])
+
+
+def test_explain_finds_a_member_by_a_numeric_external_id(app: App) -> None:
+    anna = recruiter(app)
+    member(app, "Anna First", owner=anna, external_id="2")
+    bob = member(app, "Bob Second", owner=anna, external_id="1")
+    header, _ = explain(app, "1")
+    assert header.startswith(f"member {bob}: Bob Second")

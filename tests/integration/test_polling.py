@@ -34,9 +34,9 @@ def test_a_feed_is_stored_once_and_an_unchanged_one_costs_no_parse(app: App) -> 
     site.start()
     try:
         source_id = add(app, f"{site.base}/feed.xml")
-        new = poll_source(app, source_id, NOW)
+        new = poll_source(app, source_id, NOW).new_items
         assert len(new) == 2  # the 400-day-old entry is stored but never detected
-        assert poll_source(app, source_id, NOW + timedelta(hours=1)) == []
+        assert poll_source(app, source_id, NOW + timedelta(hours=1)).new_items == []
         with app.sessions() as session:
             source = session.get_one(Source, source_id)
             assert source.last_status == "not modified"
@@ -47,7 +47,9 @@ def test_a_feed_is_stored_once_and_an_unchanged_one_costs_no_parse(app: App) -> 
             FEED.replace("Acme hires", "Acme hires again"),
             "application/rss+xml",
         )
-        assert poll_source(app, source_id, NOW + timedelta(hours=2)) == []  # same guid/link
+        assert (
+            poll_source(app, source_id, NOW + timedelta(hours=2)).new_items == []
+        )  # same guid/link
     finally:
         site.stop()
 
@@ -58,7 +60,7 @@ def test_a_loopback_source_is_refused_without_the_opt_in(app: App) -> None:
     try:
         guarded = App.build(replace(app.settings, allow_private_networks=()), migrate=False)
         source_id = add(guarded, f"{site.base}/feed.xml")
-        assert poll_source(guarded, source_id, NOW) == []
+        assert poll_source(guarded, source_id, NOW).new_items == []
         with guarded.sessions() as session:
             source = session.get_one(Source, source_id)
             assert source.last_status == "permanent error"
@@ -83,7 +85,7 @@ def test_a_broken_source_backs_off_and_recovers_on_its_own(app: App) -> None:
                 delays.append(session.get_one(Source, source_id).next_poll_at - now)
         assert delays[0] < delays[1] < delays[2]
         site.pages["/feed.xml"] = (FEED, "application/rss+xml")
-        assert len(poll_source(app, source_id, NOW + timedelta(days=3))) == 2
+        assert len(poll_source(app, source_id, NOW + timedelta(days=3)).new_items) == 2
         with app.sessions() as session:
             source = session.get_one(Source, source_id)
             assert (source.error_count, source.last_error) == (0, None)

@@ -61,3 +61,27 @@ def test_an_xlsx_with_dutch_headers_updates_by_external_id(app: App, tmp_path: P
             "Lead Engineer",
             "lisa.jansen@example.net",
         )
+
+
+def test_rows_with_future_dates_or_overlong_values_are_rejected_and_flags_are_read(
+    app: App, tmp_path: Path
+) -> None:
+    path = tmp_path / "pool.csv"
+    path.write_text(
+        "Naam;E-mail;Laatste contact;Niet benaderen;Toestemming tot\n"
+        "Ok Person;ok@example.net;01-01-2026;ja;31-12-2026\n"
+        "Future Person;future@example.net;01-01-2062;nee;\n"
+        f"{'x' * 301};long@example.net;;;\n"
+        "Bad Flag;flag@example.net;;misschien;\n",
+        "utf-8",
+    )
+    report = import_pool(app, path, NOW)
+    assert report.created == 1
+    assert [(r.line, r.reason.split(" ")[1]) for r in report.rejected] == [
+        (3, "last"),
+        (4, "name"),
+        (5, "not"),
+    ]
+    with app.sessions() as session:
+        ok = session.scalars(select(Member)).one()
+        assert ok.do_not_contact is True and ok.consent_until is not None

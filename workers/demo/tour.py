@@ -81,6 +81,7 @@ def _tour(
             "smtp_port": str(mail.port),
             "log_level": "WARNING",
             "mail_from": "keepwarm@agency.example",
+            "host_interval": "0.1",
         }
     )
     configure_logging(settings)

@@ -29,14 +29,20 @@ def create_check_ins(app: App, now: datetime, *, limit: int = 500) -> list[int]:
     """Create the check-in and reengage moments that are due; return their ids."""
     policy = app.settings.pool_policy
     cutoff = (now - policy.check_in_after).date()
-    # Any moment waiting or open for the member is already a reason to get in touch.
+    # Any moment waiting or open is already a reason to get in touch; a check-in made in
+    # the last period is not made again, whatever became of it.
     live = exists().where(Moment.member_id == Member.id, Moment.status.in_(LIVE))
+    recent = exists().where(
+        Moment.member_id == Member.id,
+        Moment.kind.in_((MomentKind.CHECK_IN.value, MomentKind.REENGAGE.value)),
+        Moment.created_at > now - timedelta(days=PERIOD_DAYS),
+    )
     with app.sessions() as session:
         due = list(
             session.scalars(
                 select(Member)
                 .where((Member.last_contact_on.is_(None)) | (Member.last_contact_on < cutoff))
-                .where(Member.do_not_contact.is_(False), ~live)
+                .where(Member.do_not_contact.is_(False), ~live, ~recent)
                 .order_by(Member.id)
                 .limit(limit)
             )
@@ -57,7 +63,8 @@ def _create(app: App, member: Member, now: datetime) -> int | None:
         if days is None or days >= policy.reengage_after.days
         else MomentKind.CHECK_IN
     )
-    period = (days or 0) // PERIOD_DAYS
+    # The period moves for members never contacted too, so they get a moment each period.
+    period = (now - member.created_at).days // PERIOD_DAYS
     facts = DraftFacts(
         kind=kind,
         language=member.language,

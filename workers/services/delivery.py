@@ -21,7 +21,9 @@ _rng = random.Random()
 
 MAX_ATTEMPTS = 8
 RETRY_BASE = timedelta(minutes=1)
-RETRYABLE = ("pending", "failed")
+RETRYABLE = ("pending", "failed", "sending")
+SEND_LEASE = timedelta(minutes=10)
+"""A send takes seconds (timeouts are 10 s); a ``sending`` row older than this was abandoned."""
 
 
 def deliver(app: App, delivery_id: int, now: datetime) -> str:
@@ -40,15 +42,23 @@ def deliver(app: App, delivery_id: int, now: datetime) -> str:
     with transaction(app.sessions) as session:
         delivery = session.get_one(Delivery, delivery_id)
         delivery.status, delivery.sent_at, delivery.last_error = "sent", now, None
-        moment = session.get_one(Moment, delivery.moment_id)
-        if moment.status == "routed":
-            moment.status = "delivered"
+        # Only a moment still routed becomes delivered: a recruiter's skip or snooze wins.
+        session.execute(
+            update(Moment)
+            .where(Moment.id == delivery.moment_id, Moment.status == "routed")
+            .values(status="delivered")
+        )
     log.info("delivery.sent", delivery_id=delivery_id, moment_id=payload.moment_id, channel=channel)
     return "sent"
 
 
 def _claim(app: App, delivery_id: int, now: datetime) -> tuple[str, str, Notice] | None:
-    """Move the delivery to ``sending`` if it is owed; only one worker can win this."""
+    """Move the delivery to ``sending`` if it is owed; only one worker can win this.
+
+    A ``sending`` row whose lease ran out (its worker died mid-send) is owed again. A
+    delivery whose moment was closed, snoozed, routed anew or whose member may no longer
+    be contacted is cancelled instead of sent.
+    """
     with transaction(app.sessions) as session:
         claimed = session.execute(
             update(Delivery)
@@ -57,7 +67,9 @@ def _claim(app: App, delivery_id: int, now: datetime) -> tuple[str, str, Notice]
                 Delivery.status.in_(RETRYABLE),
                 Delivery.next_attempt_at <= now,
             )
-            .values(status="sending", attempts=Delivery.attempts + 1)
+            .values(
+                status="sending", attempts=Delivery.attempts + 1, next_attempt_at=now + SEND_LEASE
+            )
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return None
@@ -65,6 +77,13 @@ def _claim(app: App, delivery_id: int, now: datetime) -> tuple[str, str, Notice]
         session.refresh(delivery)
         moment = delivery.moment
         member = moment.member
+        stale = moment.status not in ("routed", "delivered") or moment.routings != delivery.routing
+        if stale or member.do_not_contact:
+            delivery.status = "cancelled"
+            delivery.last_error = (
+                "not sent: the moment was closed or re-routed, or contact is no longer allowed"
+            )
+            return None
         signal = moment.signal
         notice = Notice(
             delivery_id=delivery.id,

@@ -1,18 +1,26 @@
-"""Poll: fetch a source with its validators, parse what changed, store new items once."""
+"""Poll: fetch a source politely, parse what changed, store new items once.
+
+Polite: robots.txt is obeyed and one request per host per interval is shared by every
+worker; Retry-After is honoured. Cheap: a 304 or an unchanged body costs no parse.
+Self-healing: failures back off with jitter and recover on their own; a source that
+fails permanently for days is disabled with its reason.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import random
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.schedule import backoff, next_poll
+from models.schedule import adaptive_interval, backoff, jittered, quieter, server_hint
 from models.schema import Item, Source
-from sources import PermanentError, SourceError
+from sources import PermanentError, SourceError, TransientError
 from sources.feeds import Entry, parse_feed
 from sources.fetch import FetchResult
 from sources.watch import PAGE_KINDS, observe_page
@@ -24,47 +32,102 @@ log = structlog.get_logger(__name__)
 _rng = random.Random()
 
 
-def poll_source(app: App, source_id: int, now: datetime) -> list[int]:
-    """Poll one source; return the ids of items stored for the first time."""
-    with transaction(app.sessions) as session:
+@dataclass
+class PollResult:
+    """New items to detect, or how long to wait for the host before polling."""
+
+    new_items: list[int] = field(default_factory=list)
+    retry_in: float | None = None
+
+
+@dataclass
+class _Fetched:
+    entries: list[Entry]
+    outcome: str
+    snapshot: str | None = None
+    changed: bool = False
+    hint: timedelta | None = None
+
+
+def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
+    """Poll one source unless its host is busy; record the outcome and the next poll."""
+    with app.sessions() as session:
         source = session.get(Source, source_id)
         if source is None or not source.enabled:
-            return []
+            return PollResult()
         url, etag, last_modified = source.url, source.etag, source.last_modified
     try:
+        crawl_delay = app.robots.check(url)
+        wait = app.hosts.acquire(
+            urlsplit(url).netloc.lower(), max(app.settings.host_interval, crawl_delay or 0)
+        )
+        if wait > 0:
+            return PollResult(retry_in=wait)
         result = app.fetcher.get(url, etag=etag, last_modified=last_modified)
-        entries, outcome, snapshot = _changed_entries(app, source_id, result, now)
+        fetched = _changed_entries(app, source_id, result, now)
     except SourceError as exc:
         _record_failure(app, source_id, exc, now)
-        return []
+        return PollResult()
     with transaction(app.sessions) as session:
         source = session.get_one(Source, source_id)
-        new_ids = _store_entries(session, source, entries, now, app.settings.max_item_age_days)
+        new_ids = _store_entries(
+            session, source, fetched.entries, now, app.settings.max_item_age_days
+        )
         source.etag = result.etag or source.etag
         source.last_modified = result.last_modified or source.last_modified
         if not result.not_modified:
             source.content_hash = _digest(result.body)
-        if snapshot is not None:
-            source.snapshot = snapshot
-        source.last_status = outcome
-        source.last_polled_at = now
-        source.error_count = 0
-        source.last_error = None
-        source.next_poll_at = next_poll(now, timedelta(seconds=app.settings.poll_interval), _rng)
-    log.info("source.polled", source_id=source_id, outcome=outcome, new_items=len(new_ids))
-    return new_ids
+        if fetched.snapshot is not None:
+            source.snapshot = fetched.snapshot
+        interval = _next_interval(app, session, source, fetched)
+        source.interval_seconds = int(interval.total_seconds())
+        source.last_status, source.last_polled_at = fetched.outcome, now
+        source.error_count, source.last_error, source.failing_since, source.alerted_at = (
+            0,
+            None,
+            None,
+            None,
+        )
+        source.next_poll_at = now + jittered(interval, _rng)
+    log.info(
+        "source.polled", source_id=source_id, outcome=fetched.outcome[:40], new_items=len(new_ids)
+    )
+    return PollResult(new_items=new_ids)
 
 
-def _changed_entries(
-    app: App, source_id: int, result: FetchResult, now: datetime
-) -> tuple[list[Entry], str, str | None]:
-    """New entries, a status line, and the page's new snapshot (pages only)."""
+def _next_interval(app: App, session: Session, source: Source, fetched: _Fetched) -> timedelta:
+    settings = app.settings
+    bounds = (
+        timedelta(seconds=settings.min_poll_interval),
+        timedelta(seconds=settings.max_poll_interval),
+    )
+    current = timedelta(seconds=source.interval_seconds or settings.poll_interval)
+    if not fetched.changed:
+        return max(quieter(current, bounds[1]), fetched.hint or bounds[0])
+    recent = session.scalars(
+        select(Item.published_at)
+        .where(Item.source_id == source.id, Item.published_at.is_not(None))
+        .order_by(Item.published_at.desc())
+        .limit(11)
+    ).all()
+    return adaptive_interval(
+        entry_times=[t for t in recent if t is not None],
+        hint=fetched.hint,
+        default=timedelta(seconds=settings.poll_interval),
+        minimum=bounds[0],
+        maximum=bounds[1],
+    )
+
+
+def _changed_entries(app: App, source_id: int, result: FetchResult, now: datetime) -> _Fetched:
+    """What is new since the last poll (nothing for a 304 or an unchanged body)."""
+    hint = server_hint(dict(result.headers), None, now)
     if result.not_modified:
-        return [], "not modified", None
+        return _Fetched([], "not modified", hint=hint)
     with app.sessions() as session:
         source = session.get_one(Source, source_id)
         if source.content_hash == _digest(result.body):
-            return [], "unchanged", None
+            return _Fetched([], "unchanged", hint=hint)
         if source.kind in PAGE_KINDS:
             employer = (source.employer.id, source.employer.name) if source.employer else None
             entries, snapshot, outcome = observe_page(
@@ -76,12 +139,17 @@ def _changed_entries(
                 employer=employer,
                 now=now,
             )
-            return entries, outcome, snapshot
+            return _Fetched(entries, outcome, snapshot, changed=True, hint=hint)
     parsed = parse_feed(result.body, url=result.url, headers=result.headers)
     outcome = f"{len(parsed.entries)} entries" + (
         f" (salvaged: {parsed.problem})" if parsed.problem else ""
     )
-    return parsed.entries, outcome[:200], None
+    return _Fetched(
+        parsed.entries,
+        outcome[:200],
+        changed=True,
+        hint=server_hint(dict(result.headers), parsed.ttl, now),
+    )
 
 
 def _store_entries(
@@ -119,18 +187,34 @@ def _store_entries(
 
 
 def _record_failure(app: App, source_id: int, exc: SourceError, now: datetime) -> None:
+    """Back off (longer after each failure, at least Retry-After); disable after days of
+    permanent failure."""
+    settings = app.settings
     with transaction(app.sessions) as session:
         source = session.get_one(Source, source_id)
         source.error_count += 1
+        source.failing_since = source.failing_since or now
         source.last_error = str(exc)[:2000]
-        source.last_status = (
-            "permanent error" if isinstance(exc, PermanentError) else "transient error"
-        )
+        permanent = isinstance(exc, PermanentError)
+        source.last_status = "permanent error" if permanent else "transient error"
         source.last_polled_at = now
-        base = timedelta(seconds=min(app.settings.poll_interval, 900))
-        source.next_poll_at = backoff(now, base, source.error_count, _rng)
+        base = timedelta(seconds=min(settings.poll_interval, 900))
+        next_poll = backoff(now, base, source.error_count, _rng)
+        if isinstance(exc, TransientError) and exc.retry_after:
+            next_poll = max(next_poll, now + timedelta(seconds=exc.retry_after))
+        source.next_poll_at = next_poll
+        if permanent and now - source.failing_since >= timedelta(days=settings.disable_after_days):
+            source.enabled = False
+            source.disabled_reason = (
+                f"failing since {source.failing_since:%Y-%m-%d}: {source.last_error}"[:2000]
+            )
+        disabled = not source.enabled
     log.warning(
-        "source.failed", source_id=source_id, error=type(exc).__name__, failures=source.error_count
+        "source.failed",
+        source_id=source_id,
+        error=type(exc).__name__,
+        failures=source.error_count,
+        disabled=disabled,
     )
 
 

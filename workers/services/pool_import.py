@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from models.names import EMAIL, fold
@@ -64,6 +64,12 @@ HEADERS: dict[str, str] = {
     "plaats": "city",
     "woonplaats": "city",
     "stad": "city",
+    "do not contact": "do_not_contact",
+    "niet benaderen": "do_not_contact",
+    "dnc": "do_not_contact",
+    "consent until": "consent_until",
+    "toestemming tot": "consent_until",
+    "bewaren tot": "consent_until",
     "external id": "external_id",
     "externe id": "external_id",
     "id": "external_id",
@@ -123,6 +129,9 @@ class PoolRow:
     language: str
     profile_urls: str | None
     reason: str | None
+    do_not_contact: bool | None = None
+    """None when the file has no such column: the member's flag is left as it is."""
+    consent_until: date | None = None
 
 
 Records = Iterator[tuple[int, dict[str, Any]]]
@@ -206,9 +215,27 @@ def _map_header(
     return columns
 
 
-def parse_row(values: dict[str, Any]) -> PoolRow:
+LIMITS = {"name": 300, "email": 320, "external_id": 200, "employer": 300, "title": 300, "city": 200}
+YES = {"1", "yes", "ja", "j", "y", "true", "waar", "x"}
+NO = {"", "0", "no", "nee", "n", "false", "onwaar"}
+
+
+def parse_row(values: dict[str, Any], today: date | None = None) -> PoolRow:
     """Validate one row; raise ValueError with a reason a recruiter understands."""
     text = {k: _text(v) for k, v in values.items()}
+    for field_name, limit in LIMITS.items():
+        if len(text.get(field_name) or "") > limit:
+            raise ValueError(
+                f"the {field_name.replace('_', ' ')} is longer than {limit} characters"
+            )
+    last_contact = parse_date(values.get("last_contact"))
+    if today is not None and last_contact is not None and last_contact > today:
+        raise ValueError(f"the last contact date {last_contact:%d-%m-%Y} is in the future")
+    flag = fold(text.get("do_not_contact") or "") if "do_not_contact" in values else None
+    if flag is not None and flag not in YES | NO:
+        raise ValueError(
+            f"do not contact must be yes/ja or no/nee, not {text.get('do_not_contact')!r}"
+        )
     name = text.get("name")
     if not name:
         raise ValueError("the name is empty")
@@ -237,7 +264,7 @@ def parse_row(values: dict[str, Any]) -> PoolRow:
         website=text.get("website"),
         title=text.get("title"),
         city=text.get("city"),
-        last_contact=parse_date(values.get("last_contact")),
+        last_contact=last_contact,
         last_topic=text.get("last_topic"),
         interests=text.get("interests"),
         next_action=text.get("next_action"),
@@ -245,6 +272,8 @@ def parse_row(values: dict[str, Any]) -> PoolRow:
         language=language,
         profile_urls="\n".join(urls) or None,
         reason=text.get("reason"),
+        do_not_contact=None if flag is None else flag in YES,
+        consent_until=parse_date(values.get("consent_until")),
     )
 
 
@@ -283,7 +312,7 @@ def import_pool(
     with app.sessions() as session:
         for line, values in records:
             try:
-                row = parse_row(values)
+                row = parse_row(values, now.date())
                 with session.begin():
                     outcome = _upsert(session, row, now, app)
             except ValueError as exc:
@@ -292,6 +321,8 @@ def import_pool(
                 report.rejected.append(
                     Rejection(line, "the email or external id belongs to another member")
                 )
+            except DBAPIError:  # reported without the values: they are personal data
+                report.rejected.append(Rejection(line, "the database refused a value of this row"))
             else:
                 setattr(report, outcome, getattr(report, outcome) + 1)
             if progress:
@@ -325,6 +356,10 @@ def _upsert(session: Session, row: PoolRow, now: datetime, app: App) -> str:
         fields["email"] = row.email
     if row.external_id:
         fields["external_id"] = row.external_id
+    if row.do_not_contact is not None:
+        fields["do_not_contact"] = row.do_not_contact
+    if row.consent_until is not None:
+        fields["consent_until"] = row.consent_until
     if member is None:
         member = Member(**fields, created_at=now, updated_at=now)
         session.add(member)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from statistics import median
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models.schema import Contact, Member, Moment, Recruiter, Signal
+from models.schema import Contact, Member, Moment, Recruiter, Signal, Source
 from workers.app import App
 from workers.services.directory import find_member
 
@@ -94,13 +96,12 @@ def _count(tally: Tally, moment: Moment, outcome: str | None) -> None:
 def explain(app: App, reference: str) -> tuple[str, list[tuple[datetime, str]]]:
     """A member's timeline in plain words: contacts, signals, moments and each decision."""
     with app.sessions() as session:
-        member = (
-            find_member(session, reference)
-            if not reference.isdigit()
-            else session.get(Member, int(reference))
-        )
+        try:  # an email or external id first: numeric ids from an ATS are common
+            member: Member | None = find_member(session, reference)
+        except ValueError:
+            member = session.get(Member, int(reference)) if reference.isdigit() else None
         if member is None:
-            raise ValueError(f"there is no member {reference!r}")
+            raise ValueError(f"no member has the email, external id or id {reference!r}")
         events: list[tuple[datetime, str]] = []
         if member.last_contact_on:
             events.append(
@@ -138,3 +139,34 @@ def _moment_line(moment: Moment) -> str:
     routed = f", routed {moment.routed_at:%Y-%m-%d %H:%M}" if moment.routed_at else ""
     decision = f"{moment.status} — {moment.reason or 'not decided yet'}"
     return f"moment {moment.id} {moment.kind}{source} ({window}{routed}): {decision}"
+
+
+def status(app: App, now: datetime, queues: Mapping[str, int | str]) -> dict[str, int | str]:
+    """What an operator checks first: queues, polling health, failures, moments waiting."""
+    hour_ago = now - timedelta(hours=1)
+    with app.sessions() as session:
+
+        def count(*where: Any) -> int:
+            return session.scalar(select(func.count()).select_from(Source).where(*where)) or 0
+
+        polled = count(Source.last_polled_at >= hour_ago)
+        quiet = count(
+            Source.last_polled_at >= hour_ago, Source.last_status.in_(("not modified", "unchanged"))
+        )
+        waiting = (
+            session.scalar(
+                select(func.count(Moment.id)).where(Moment.status.in_(("pending", "deferred")))
+            )
+            or 0
+        )
+        report: dict[str, int | str] = {
+            **queues,
+            "sources": count(),
+            "sources due now": count(Source.enabled, Source.next_poll_at <= now),
+            "polled in the last hour": polled,
+            "304 or unchanged (last hour)": f"{quiet / polled:.0%}" if polled else "-",
+            "failing sources": count(Source.enabled, Source.failing_since.is_not(None)),
+            "disabled sources": count(Source.enabled.is_(False)),
+            "moments waiting": waiting,
+        }
+    return report

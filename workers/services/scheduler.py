@@ -17,6 +17,7 @@ from models.schema import Delivery, Item, Moment, Signal, Source, Vacancy
 from workers.app import App
 from workers.db import transaction
 from workers.services.checkins import create_check_ins
+from workers.services.operators import alert_failing_sources
 
 CLAIM_BATCH = 500
 
@@ -42,6 +43,7 @@ def tick(
         enqueue.poll(source_id)
         sent += 1
     expire_moments(app, now)
+    alert_failing_sources(app, now)
     for moment_id in create_check_ins(app, now):
         enqueue.route(moment_id)
         sent += 1
@@ -106,9 +108,9 @@ def tick(
                     session.scalars(
                         select(Delivery.id)
                         .where(
-                            Delivery.status.in_(("pending", "failed")),
+                            Delivery.status.in_(("pending", "failed", "sending")),
                             Delivery.next_attempt_at <= now,
-                            (Delivery.status == "failed") | (Delivery.created_at <= stale),
+                            (Delivery.status != "pending") | (Delivery.created_at <= stale),
                         )
                         .limit(CLAIM_BATCH)
                     )

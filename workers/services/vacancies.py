@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.moments import DraftFacts, MomentKind
@@ -133,7 +132,11 @@ def store_vacancy(session: Session, item: Item, now: datetime) -> None:
 
 
 def match_vacancy(app: App, vacancy_id: int, now: datetime) -> list[int]:
-    """Create relevant_vacancy moments for the members an open vacancy fits; return their ids."""
+    """Create relevant_vacancy moments for the members an open vacancy fits; return their ids.
+
+    The moments and the vacancy's ``matched_at`` are written in one transaction, so a crash
+    in between leaves the vacancy unmatched and the next tick matches it again.
+    """
     policy = app.settings.pool_policy
     with transaction(app.sessions) as session:
         vacancy = session.get_one(Vacancy, vacancy_id)
@@ -143,43 +146,42 @@ def match_vacancy(app: App, vacancy_id: int, now: datetime) -> list[int]:
         wanted = concepts(f"{vacancy.title} {vacancy.areas or ''}")
         expires = vacancy.closes_at or now + policy.windows[MomentKind.RELEVANT_VACANCY]
         title = vacancy.title + (f" at {vacancy.employer}" if vacancy.employer else "")
-    if not wanted:
-        return []
-    created = []
-    with app.sessions() as session:
-        members = list(session.scalars(select(Member).where(Member.do_not_contact.is_(False))))
-        fits = [
-            (m, relevance(wanted, concepts(f"{m.interests or ''} {m.title or ''}")))
-            for m in members
-        ]
-    for member, fit in fits:
-        if fit < MIN_RELEVANCE:
-            continue
-        moment = Moment(
-            member_id=member.id,
-            vacancy_id=vacancy_id,
-            kind=MomentKind.RELEVANT_VACANCY.value,
-            key=f"vacancy:{vacancy_id}:{member.id}",
-            status="pending",
-            priority=policy.priorities[MomentKind.RELEVANT_VACANCY],
-            confidence=fit,
-            not_before=now,
-            expires_at=expires,
-            created_at=now,
-            draft=draft_message(_facts(member, title), templates_dir=app.settings.templates_path),
+        known = set(
+            session.scalars(select(Moment.member_id).where(Moment.vacancy_id == vacancy_id))
         )
-        try:
-            with transaction(app.sessions) as session:
-                session.add(moment)
-        except IntegrityError:
-            continue  # matched before
-        created.append(moment.id)
-    return created
+        query = select(Member).where(Member.do_not_contact.is_(False))
+        members: list[Member] = list(session.scalars(query)) if wanted else []
+        created = []
+        for member in members:
+            fit = relevance(wanted, concepts(f"{member.interests or ''} {member.title or ''}"))
+            if fit < MIN_RELEVANCE or member.id in known:
+                continue
+            moment = Moment(
+                member_id=member.id,
+                vacancy_id=vacancy_id,
+                kind=MomentKind.RELEVANT_VACANCY.value,
+                key=f"vacancy:{vacancy_id}:{member.id}",
+                status="pending",
+                priority=policy.priorities[MomentKind.RELEVANT_VACANCY],
+                confidence=fit,
+                not_before=now,
+                expires_at=expires,
+                created_at=now,
+                draft=draft_message(
+                    _facts(member, title), templates_dir=app.settings.templates_path
+                ),
+            )
+            session.add(moment)
+            created.append(moment)
+        session.flush()
+        return [m.id for m in created]
 
 
 def close_vacancy(app: App, vacancy_id: int, now: datetime) -> int:
     """Close a vacancy: its moments that are waiting or open expire."""
     with transaction(app.sessions) as session:
+        if session.get(Vacancy, vacancy_id) is None:
+            raise ValueError(f"there is no vacancy {vacancy_id}")
         session.execute(
             update(Vacancy).where(Vacancy.id == vacancy_id).values(status="closed", updated_at=now)
         )
