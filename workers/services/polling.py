@@ -58,9 +58,8 @@ def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
         url, etag, last_modified = source.url, source.etag, source.last_modified
     try:
         crawl_delay = app.robots.check(url)
-        wait = app.hosts.acquire(
-            urlsplit(url).netloc.lower(), max(app.settings.host_interval, crawl_delay or 0)
-        )
+        spacing = max(app.settings.host_interval, crawl_delay or 0)
+        wait = app.hosts.acquire(urlsplit(url).netloc.lower(), spacing) if spacing > 0 else 0.0
         if wait > 0:
             return PollResult(retry_in=wait)
         result = app.fetcher.get(url, etag=etag, last_modified=last_modified)

@@ -1,0 +1,351 @@
+"""Benchmark: poll cycles over N synthetic feeds with the real scheduler, two worker
+processes, Redis and PostgreSQL, against the ceiling of a bare fetch loop.
+
+    .venv/bin/python bench/poll_cycle.py [--sources 5000] [--changed 0.1] [--members 10000]
+
+A loopback feed server runs in its own process (ETags, 20-50 entries a feed, a share of
+feeds changed per cycle). Three cycles are measured: cold (every feed new), all unchanged
+(every answer a 304), and the steady state with ``--changed`` of the feeds changed.
+Prints a table and writes bench/results/poll_cycle.json. Needs PostgreSQL and Redis on
+127.0.0.1 (the test services).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+import psycopg
+from sqlalchemy import func, insert, select, update
+
+PG_ADMIN = os.environ.get("KEEPWARM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS = os.environ.get("KEEPWARM_TEST_REDIS", "redis://127.0.0.1:6379/0")
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = [
+    "market",
+    "growth",
+    "company",
+    "office",
+    "news",
+    "team",
+    "product",
+    "customers",
+    "results",
+    "year",
+    "launch",
+    "partner",
+    "investment",
+    "funding",
+    "expansion",
+    "hiring",
+    "engineering",
+    "logistics",
+    "energy",
+    "data",
+    "platform",
+]
+
+
+def feed_body(index: int, version: int) -> bytes:
+    """A realistic feed: 20-50 entries of a few hundred bytes, new entries per version."""
+    count = 20 + index % 31
+    # Dated a year back: stored as items but older than KEEPWARM_MAX_ITEM_AGE_DAYS, so this
+    # measures polling (fetch, parse, store) and not detection.
+    start = datetime(2025, 11, 1, tzinfo=UTC)
+    items = []
+    for n in range(count):
+        number = version * 5 + n
+        words = " ".join(WORDS[(index + number + k) % len(WORDS)] for k in range(40))
+        items.append(
+            f"<item><title>Company {index} {WORDS[number % len(WORDS)]} update {number}</title>"
+            f"<link>https://news{index}.example/{number}</link><guid>n{index}-{number}</guid>"
+            f"<pubDate>{format_datetime(start - timedelta(hours=number))}</pubDate>"
+            f"<description>{words}</description></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Company {index}</title><link>https://news{index}.example/</link>"
+        f"<description>News</description>{''.join(items)}</channel></rss>"
+    ).encode()
+
+
+def serve(port_queue: Any, share: Any, cycle: Any) -> None:
+    """The feed server process: /robots.txt is absent, /feed/<i>.xml answers with ETags."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go out in separate writes: without this, Nagle's algorithm
+            # and delayed ACKs add 40 ms to every keep-alive response.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def do_GET(self) -> None:
+            if not self.path.startswith("/feed/"):
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            index = int(self.path.split("/")[2].split(".")[0])
+            version = self._version(index)
+            etag = f'"{index}-{version}"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body = feed_body(index, version)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _version(self, index: int) -> int:
+            """How many cycles changed this feed so far."""
+            changed = 0
+            for k in range(1, cycle.value + 1):
+                digest = hashlib.sha256(f"{index}:{k}".encode()).digest()[0] / 256
+                changed += digest < share[k]
+            return changed
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    port_queue.put(server.server_address[1])
+    server.serve_forever()
+
+
+def tree_cpu(processes: list[psutil.Process]) -> tuple[float, float]:
+    """CPU seconds and resident MiB of processes and all their children."""
+    cpu = rss = 0.0
+    for root in processes:
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+                cpu += times.user + times.system
+                rss += proc.memory_info().rss / 2**20
+            except psutil.NoSuchProcess:
+                continue
+    return cpu, rss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sources", type=int, default=5000)
+    parser.add_argument("--changed", type=float, default=0.1)
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+
+    # share[k]: the fraction of feeds that change in cycle k.
+    share, cycle = multiprocessing.Array("d", 16), multiprocessing.Value("i", 0)
+    ports: Any = multiprocessing.Queue()
+    server = multiprocessing.Process(target=serve, args=(ports, share, cycle), daemon=True)
+    server.start()
+    base = f"http://127.0.0.1:{ports.get(timeout=10)}"
+
+    database = f"keepwarm_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{database}"')
+    url = (
+        PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+        + f"/{database}"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("KEEPWARM_")},
+        "KEEPWARM_DATABASE_URL": url,
+        "KEEPWARM_BROKER_URL": REDIS,
+        "KEEPWARM_BROKER_NAMESPACE": f"bench-{uuid.uuid4().hex[:6]}",
+        "KEEPWARM_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8",
+        "KEEPWARM_HOST_INTERVAL": "0",
+        "KEEPWARM_LOG_LEVEL": "WARNING",
+        "KEEPWARM_LOG_FORMAT": "json",
+    }
+    os.environ.update(env)
+    from models.schema import Employer, Member, Source
+    from workers.actors import ENQUEUE
+    from workers.app import App
+    from workers.services.scheduler import claim_due_sources
+    from workers.settings import Settings
+
+    app = App.build(Settings.from_env(), migrate=True)
+    now = datetime.now(UTC)
+    with app.engine.begin() as connection:
+        connection.execute(
+            insert(Employer),
+            [
+                {"name": f"Company {i}", "key": f"company {i}", "created_at": now}
+                for i in range(args.sources)
+            ],
+        )
+        connection.execute(
+            insert(Member),
+            [
+                {
+                    "name": f"Person{i} Example{i % 977}",
+                    "email": f"p{i}@example.net",
+                    "employer_id": 1 + i % args.sources,
+                    "language": "en",
+                    "do_not_contact": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(args.members)
+            ],
+        )
+        connection.execute(
+            insert(Source),
+            [
+                {
+                    "url": f"{base}/feed/{i}.xml",
+                    "kind": "feed",
+                    "employer_id": i + 1,
+                    "enabled": True,
+                    "next_poll_at": now,
+                    "error_count": 0,
+                    "created_at": now,
+                }
+                for i in range(args.sources)
+            ],
+        )
+
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "workers",
+                "worker",
+                "--processes",
+                "1",
+                "--threads",
+                str(args.threads),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
+    watched = [psutil.Process(w.pid) for w in workers]
+    time.sleep(3)  # workers boot
+    results: dict[str, Any] = {"sources": args.sources, "members": args.members}
+    try:
+        for name, changed in (
+            ("cold (all new)", 1.0),
+            ("unchanged (all 304)", 0.0),
+            (f"steady ({args.changed:.0%} changed)", args.changed),
+        ):
+            results[name] = run_cycle(
+                app, ENQUEUE, claim_due_sources, watched, share, cycle, changed, args.sources
+            )
+        results["bare fetch loop (ceiling)"] = bare_fetch(base, args.sources)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+        app.close()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        server.terminate()
+    report(results)
+
+
+def run_cycle(
+    app: Any,
+    enqueue: Any,
+    claim: Any,
+    watched: list[psutil.Process],
+    share: Any,
+    cycle: Any,
+    changed: float,
+    total: int,
+) -> dict[str, float]:
+    """Make every source due, enqueue them as the scheduler does, wait until all are polled."""
+    from models.schema import Source
+
+    cycle.value += 1
+    share[cycle.value] = changed
+    start = datetime.now(UTC)
+    with app.engine.begin() as connection:
+        connection.execute(update(Source).values(next_poll_at=start))
+    cpu_before, _ = tree_cpu(watched)
+    own_before = time.process_time()
+    started, peak = time.monotonic(), 0.0
+    while True:
+        for source_id in claim(app, datetime.now(UTC), limit=1000):
+            enqueue.poll(source_id)
+        with app.sessions() as session:
+            done = (
+                session.scalar(select(func.count(Source.id)).where(Source.last_polled_at >= start))
+                or 0
+            )
+        peak = max(peak, tree_cpu(watched)[1])
+        if done >= total:
+            break
+        if time.monotonic() - started > 1800:
+            raise RuntimeError("cycle did not finish in 30 minutes")
+        time.sleep(0.2)
+    elapsed = time.monotonic() - started
+    cpu = tree_cpu(watched)[0] - cpu_before + (time.process_time() - own_before)
+    return {
+        "seconds": round(elapsed, 1),
+        "sources_per_second": round(total / elapsed, 1),
+        "cpu_ms_per_source": round(1000 * cpu / total, 2),
+        "peak_worker_mib": round(peak),
+    }
+
+
+def bare_fetch(base: str, total: int) -> dict[str, float]:
+    """The ceiling: one httpx client fetching every feed with its ETag, nothing else."""
+    started, cpu_before = time.monotonic(), time.process_time()
+    with httpx.Client() as client:
+        for i in range(total):
+            first = client.get(f"{base}/feed/{i}.xml")
+            client.get(f"{base}/feed/{i}.xml", headers={"If-None-Match": first.headers["etag"]})
+    elapsed = time.monotonic() - started
+    return {
+        "seconds": round(elapsed, 1),
+        "sources_per_second": round(2 * total / elapsed, 1),
+        "cpu_ms_per_source": round(1000 * (time.process_time() - cpu_before) / (2 * total), 2),
+    }
+
+
+def report(results: dict[str, Any]) -> None:
+    print(f"{results['sources']} sources, {results['members']} members, 2 worker processes")
+    print(f"{'cycle':<28}{'seconds':>9}{'sources/s':>11}{'CPU ms/source':>15}{'peak MiB':>10}")
+    for name, figures in results.items():
+        if isinstance(figures, dict):
+            print(
+                f"{name:<28}{figures['seconds']:>9}{figures['sources_per_second']:>11}"
+                f"{figures['cpu_ms_per_source']:>15}{figures.get('peak_worker_mib', '-'):>10}"
+            )
+    out = ROOT / "bench" / "results" / "poll_cycle.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
