@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from workers.app import App, use_app
 from workers.db import transaction
 from workers.logs import configure_logging
 from workers.services.directory import SOURCE_KINDS
+from workers.services.pool_import import ImportReport
 from workers.settings import Settings, SettingsError
 
 console = Console()
@@ -63,20 +64,36 @@ def cli(ctx: click.Context) -> None:
 @click.pass_context
 def import_command(ctx: click.Context, path: Path) -> None:
     """Import or update pool members from a CSV or XLSX file."""
-    from workers.services.pool_import import ImportFileError, import_pool, read_rows
+    from workers.services.pool_import import import_pool, read_rows
+
+    def run(app: App) -> ImportReport:
+        total, _ = read_rows(path)
+        with Progress(console=console, transient=True, disable=total < 200) as progress:
+            task = progress.add_task("importing", total=total)
+            return import_pool(app, path, _now(), lambda n: progress.advance(task, n))
+
+    _import(ctx, run)
+
+
+def _import(
+    ctx: click.Context, run: Callable[[App], ImportReport], *, sources: bool = False
+) -> None:
+    """Run an import; print its counts and every rejected row with its line and reason."""
+    from workers.services.pool_import import ImportFileError
 
     with _app(ctx) as app:
         try:
-            total, _ = read_rows(path)
-            with Progress(console=console, transient=True, disable=total < 200) as progress:
-                task = progress.add_task("importing", total=total)
-                report = import_pool(app, path, _now(), lambda n: progress.advance(task, n))
+            report = run(app)
         except ImportFileError as exc:
             raise click.ClickException(str(exc)) from exc
-    console.print(
-        f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"rejected {len(report.rejected)}"
-    )
+    if sources:
+        console.print(f"added {report.created}, already known {report.unchanged}, ", end="")
+    else:
+        console.print(
+            f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, ",
+            end="",
+        )
+    console.print(f"rejected {len(report.rejected)}")
     for rejection in report.rejected:
         console.print(f"  line {rejection.line}: {rejection.reason}", markup=False)
 
@@ -189,18 +206,8 @@ def sources(ctx: click.Context, failing: bool) -> None:
 def sources_import(ctx: click.Context, path: Path) -> None:
     """Add sources in bulk from CSV/XLSX: url, kind, employer, member (idempotent)."""
     from workers.services.directory import import_sources
-    from workers.services.pool_import import ImportFileError
 
-    with _app(ctx) as app:
-        try:
-            report = import_sources(app, path, _now())
-        except ImportFileError as exc:
-            raise click.ClickException(str(exc)) from exc
-    console.print(
-        f"added {report.created}, already known {report.unchanged}, rejected {len(report.rejected)}"
-    )
-    for rejection in report.rejected:
-        console.print(f"  line {rejection.line}: {rejection.reason}", markup=False)
+    _import(ctx, lambda app: import_sources(app, path, _now()), sources=True)
 
 
 @sources.command("add")
@@ -591,20 +598,9 @@ def vacancies(ctx: click.Context) -> None:
 @click.pass_context
 def vacancies_import(ctx: click.Context, path: Path) -> None:
     """Import vacancies from CSV/XLSX: id, title, employer, areas, location, url, closes, status."""
-    from workers.services.pool_import import ImportFileError
     from workers.services.vacancies import import_vacancies
 
-    with _app(ctx) as app:
-        try:
-            report = import_vacancies(app, path, _now())
-        except ImportFileError as exc:
-            raise click.ClickException(str(exc)) from exc
-    console.print(
-        f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
-        f"rejected {len(report.rejected)}"
-    )
-    for rejection in report.rejected:
-        console.print(f"  line {rejection.line}: {rejection.reason}", markup=False)
+    _import(ctx, lambda app: import_vacancies(app, path, _now()))
 
 
 @vacancies.command("close")
