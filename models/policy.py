@@ -86,7 +86,10 @@ def _whole(value: Any) -> int:
     """A whole number of days or contacts; 1.9 days is a typo, not one day."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise TypeError(f"expected a whole number, got {value!r}")
-    return int(value)
+    number = int(value)
+    if not -36_500 <= number <= 36_500:  # a century either way: beyond it is a typo
+        raise ValueError(f"{number} is out of range")
+    return number
 
 
 def _kind(name: str) -> MomentKind:

@@ -254,3 +254,8 @@ def test_missing_policy_file_is_a_settings_error(tmp_path: Path) -> None:
 def test_wrongly_typed_policy_file_values_are_settings_errors(tmp_path: Path, text: str) -> None:
     with pytest.raises(SettingsError):
         Settings.from_values({"policy_file": write(tmp_path, text)})
+
+
+def test_absurd_numbers_are_a_clear_error_not_an_overflow() -> None:
+    with pytest.raises(ValueError, match="out of range"):
+        PoolPolicy.from_mapping({"min_gap_days": 99_999_999_999})
