@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.schedule import adaptive_interval, backoff, jittered, quieter, server_hint
@@ -45,17 +45,24 @@ class _Fetched:
     entries: list[Entry]
     outcome: str
     snapshot: str | None = None
-    changed: bool = False
     hint: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class _State:
+    url: str
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    interval_seconds: int | None
 
 
 def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
     """Poll one source unless its host is busy; record the outcome and the next poll."""
-    with app.sessions() as session:
-        source = session.get(Source, source_id)
-        if source is None or not source.enabled:
-            return PollResult()
-        url, etag, last_modified = source.url, source.etag, source.last_modified
+    state = _load(app, source_id)
+    if state is None:
+        return PollResult()
+    url, etag, last_modified = state.url, state.etag, state.last_modified
     try:
         crawl_delay = app.robots.check(url)
         spacing = max(app.settings.host_interval, crawl_delay or 0)
@@ -63,6 +70,9 @@ def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
         if wait > 0:
             return PollResult(retry_in=wait)
         result = app.fetcher.get(url, etag=etag, last_modified=last_modified)
+        if result.not_modified or state.content_hash == _digest(result.body):
+            _record_unchanged(app, source_id, state, result, now)
+            return PollResult()
         fetched = _changed_entries(app, source_id, result, now)
     except SourceError as exc:
         _record_failure(app, source_id, exc, now)
@@ -94,15 +104,63 @@ def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
     return PollResult(new_items=new_ids)
 
 
+def _load(app: App, source_id: int) -> _State | None:
+    """What a poll needs to know of an enabled source (one plain query: most polls stop at
+    a 304, so the common path stays cheap)."""
+    with app.engine.connect() as connection:
+        row = connection.execute(
+            select(
+                Source.url,
+                Source.etag,
+                Source.last_modified,
+                Source.content_hash,
+                Source.interval_seconds,
+            ).where(Source.id == source_id, Source.enabled)
+        ).first()
+    return _State(*row) if row is not None else None
+
+
+def _record_unchanged(
+    app: App, source_id: int, state: _State, result: FetchResult, now: datetime
+) -> None:
+    """A 304 or an identical body: no parse, one update, and a slightly longer interval."""
+    settings = app.settings
+    current = timedelta(seconds=state.interval_seconds or settings.poll_interval)
+    hint = server_hint(dict(result.headers), None, now)
+    interval = max(
+        quieter(current, timedelta(seconds=settings.max_poll_interval)),
+        hint or timedelta(seconds=settings.min_poll_interval),
+    )
+    with app.engine.begin() as connection:
+        connection.execute(
+            update(Source)
+            .where(Source.id == source_id)
+            .values(
+                etag=result.etag or state.etag,
+                last_modified=result.last_modified or state.last_modified,
+                last_status="not modified" if result.not_modified else "unchanged",
+                last_polled_at=now,
+                error_count=0,
+                last_error=None,
+                failing_since=None,
+                alerted_at=None,
+                interval_seconds=int(interval.total_seconds()),
+                next_poll_at=now + jittered(interval, _rng),
+            )
+        )
+    log.info(
+        "source.polled",
+        source_id=source_id,
+        outcome="not modified" if result.not_modified else "unchanged",
+    )
+
+
 def _next_interval(app: App, session: Session, source: Source, fetched: _Fetched) -> timedelta:
     settings = app.settings
     bounds = (
         timedelta(seconds=settings.min_poll_interval),
         timedelta(seconds=settings.max_poll_interval),
     )
-    current = timedelta(seconds=source.interval_seconds or settings.poll_interval)
-    if not fetched.changed:
-        return max(quieter(current, bounds[1]), fetched.hint or bounds[0])
     recent = session.scalars(
         select(Item.published_at)
         .where(Item.source_id == source.id, Item.published_at.is_not(None))
@@ -119,14 +177,10 @@ def _next_interval(app: App, session: Session, source: Source, fetched: _Fetched
 
 
 def _changed_entries(app: App, source_id: int, result: FetchResult, now: datetime) -> _Fetched:
-    """What is new since the last poll (nothing for a 304 or an unchanged body)."""
+    """The entries of a changed body (a feed's, or a page's changes since its snapshot)."""
     hint = server_hint(dict(result.headers), None, now)
-    if result.not_modified:
-        return _Fetched([], "not modified", hint=hint)
     with app.sessions() as session:
         source = session.get_one(Source, source_id)
-        if source.content_hash == _digest(result.body):
-            return _Fetched([], "unchanged", hint=hint)
         if source.kind in PAGE_KINDS:
             employer = (source.employer.id, source.employer.name) if source.employer else None
             entries, snapshot, outcome = observe_page(
@@ -138,7 +192,7 @@ def _changed_entries(app: App, source_id: int, result: FetchResult, now: datetim
                 employer=employer,
                 now=now,
             )
-            return _Fetched(entries, outcome, snapshot, changed=True, hint=hint)
+            return _Fetched(entries, outcome, snapshot, hint=hint)
     parsed = parse_feed(result.body, url=result.url, headers=result.headers)
     outcome = f"{len(parsed.entries)} entries" + (
         f" (salvaged: {parsed.problem})" if parsed.problem else ""
@@ -146,7 +200,6 @@ def _changed_entries(app: App, source_id: int, result: FetchResult, now: datetim
     return _Fetched(
         parsed.entries,
         outcome[:200],
-        changed=True,
         hint=server_hint(dict(result.headers), parsed.ttl, now),
     )
 
