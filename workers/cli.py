@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -660,6 +661,10 @@ def worker(ctx: click.Context, processes: int, threads: int) -> None:
         raise click.ClickException("set KEEPWARM_BROKER_URL=redis://... to run separate workers")
     from dramatiq.cli import main as dramatiq_main
     from dramatiq.cli import make_argument_parser
+
+    if settings.metrics_port:  # read by dramatiq's exposition server, forked from here
+        os.environ["dramatiq_prom_port"] = settings.metrics_port  # noqa: SIM112
+        os.environ["dramatiq_prom_host"] = settings.metrics_host  # noqa: SIM112
 
     args = make_argument_parser().parse_args(
         ["workers.actors", "--processes", str(processes), "--threads", str(threads)]

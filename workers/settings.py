@@ -26,6 +26,8 @@ class Settings:
     database_url: str = ""
     broker_url: str = ""
     broker_namespace: str = "keepwarm"
+    metrics_port: str = ""
+    metrics_host: str = "0.0.0.0"
     allow_private_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     user_agent: str = "keepwarm/0.1 (+https://github.com/keepwarm/keepwarm)"
     fetch_timeout: float = 10.0

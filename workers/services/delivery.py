@@ -14,6 +14,7 @@ from models.schema import Delivery, Moment
 from sources import PermanentError, SourceError
 from workers.app import App
 from workers.db import transaction
+from workers.metrics import count
 from workers.notifiers import Notice, send_email, send_webhook
 
 log = structlog.get_logger(__name__)
@@ -48,6 +49,7 @@ def deliver(app: App, delivery_id: int, now: datetime) -> str:
             .where(Moment.id == delivery.moment_id, Moment.status == "routed")
             .values(status="delivered")
         )
+    count("deliveries", "sent")
     log.info("delivery.sent", delivery_id=delivery_id, moment_id=payload.moment_id, channel=channel)
     return "sent"
 
@@ -80,6 +82,7 @@ def _claim(app: App, delivery_id: int, now: datetime) -> tuple[str, str, Notice]
         stale = moment.status not in ("routed", "delivered") or moment.routings != delivery.routing
         if stale or member.do_not_contact:
             delivery.status = "cancelled"
+            count("deliveries", "cancelled")
             delivery.last_error = (
                 "not sent: the moment was closed or re-routed, or contact is no longer allowed"
             )
@@ -133,4 +136,5 @@ def _record_failure(app: App, delivery_id: int, exc: SourceError, now: datetime)
     log.warning(
         "delivery.failed", delivery_id=delivery_id, error=type(exc).__name__, status=delivery.status
     )
+    count("deliveries", delivery.status)
     return delivery.status

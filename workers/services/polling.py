@@ -26,6 +26,7 @@ from sources.fetch import FetchResult
 from sources.watch import PAGE_KINDS, observe_page
 from workers.app import App
 from workers.db import transaction
+from workers.metrics import count
 from workers.services.directory import source_selectors
 
 log = structlog.get_logger(__name__)
@@ -68,6 +69,7 @@ def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
         spacing = max(app.settings.host_interval, crawl_delay or 0)
         wait = app.hosts.acquire(urlsplit(url).netloc.lower(), spacing) if spacing > 0 else 0.0
         if wait > 0:
+            count("polls", "host busy")
             return PollResult(retry_in=wait)
         result = app.fetcher.get(url, etag=etag, last_modified=last_modified)
         if result.not_modified or state.content_hash == _digest(result.body):
@@ -101,6 +103,7 @@ def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
     log.info(
         "source.polled", source_id=source_id, outcome=fetched.outcome[:40], new_items=len(new_ids)
     )
+    count("polls", "changed")
     return PollResult(new_items=new_ids)
 
 
@@ -148,11 +151,9 @@ def _record_unchanged(
                 next_poll_at=now + jittered(interval, _rng),
             )
         )
-    log.info(
-        "source.polled",
-        source_id=source_id,
-        outcome="not modified" if result.not_modified else "unchanged",
-    )
+    outcome = "not modified" if result.not_modified else "unchanged"
+    log.info("source.polled", source_id=source_id, outcome=outcome)
+    count("polls", outcome)
 
 
 def _next_interval(app: App, session: Session, source: Source, fetched: _Fetched) -> timedelta:
@@ -249,6 +250,7 @@ def _record_failure(app: App, source_id: int, exc: SourceError, now: datetime) -
         source.last_error = str(exc)[:2000]
         permanent = isinstance(exc, PermanentError)
         source.last_status = "permanent error" if permanent else "transient error"
+        count("polls", source.last_status)
         source.last_polled_at = now
         base = timedelta(seconds=min(settings.poll_interval, 900))
         next_poll = backoff(now, base, source.error_count, _rng)

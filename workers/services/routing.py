@@ -28,6 +28,7 @@ from models.ranking import RankFacts, score
 from models.schema import Contact, Delivery, Member, Moment, Recruiter
 from workers.app import App
 from workers.db import lock_member, transaction
+from workers.metrics import count
 
 log = structlog.get_logger(__name__)
 
@@ -86,6 +87,8 @@ def route_member(app: App, member_id: int, now: datetime) -> int | None:
                 )
         outcome = {m.id: m.status for m in ranked}
     log.info("member.routed", member_id=member_id, moments=outcome)
+    for decided in outcome.values():
+        count("decisions", decided)
     return delivery_id
 
 
@@ -119,9 +122,9 @@ def response_rates(session: Session) -> dict[str, tuple[int, int]]:
         .group_by(Moment.kind, Contact.outcome)
     ).all()
     rates: dict[str, tuple[int, int]] = {}
-    for kind, outcome, count in rows:
+    for kind, outcome, answers in rows:
         positive, answered = rates.get(kind, (0, 0))
-        rates[kind] = (positive + (count if outcome == "positive" else 0), answered + count)
+        rates[kind] = (positive + (answers if outcome == "positive" else 0), answered + answers)
     return rates
 
 
