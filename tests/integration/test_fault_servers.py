@@ -95,7 +95,7 @@ def test_a_gzip_bomb_stops_at_the_size_cap(raw_server: Any) -> None:
     started = time.monotonic()
     with pytest.raises(TooLargeError):
         fetcher.get(raw_server(handle) + "/feed")
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # stopped early, not after 50 MB
 
 
 def test_an_endless_body_stops_at_the_size_cap(raw_server: Any) -> None:
@@ -124,7 +124,7 @@ def test_a_slow_drip_is_cut_off_by_the_body_budget(raw_server: Any) -> None:
     started = time.monotonic()
     with pytest.raises(TransientError, match="body took longer"):
         fetcher.get(raw_server(handle) + "/feed")
-    assert time.monotonic() - started < 4
+    assert time.monotonic() - started < 8  # not after the 10 s the drip would take
 
 
 def test_robots_txt_that_forbids_is_obeyed(app: App, httpserver: HTTPServer) -> None:

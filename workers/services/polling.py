@@ -72,7 +72,8 @@ def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
             count("polls", "host busy")
             return PollResult(retry_in=wait)
         result = app.fetcher.get(url, etag=etag, last_modified=last_modified)
-        if result.not_modified or state.content_hash == _digest(result.body):
+        digest = None if result.not_modified else _digest(result.body)
+        if digest is None or digest == state.content_hash:
             _record_unchanged(app, source_id, state, result, now)
             return PollResult()
         fetched = _changed_entries(app, source_id, result, now)
@@ -86,8 +87,7 @@ def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
         )
         source.etag = result.etag or source.etag
         source.last_modified = result.last_modified or source.last_modified
-        if not result.not_modified:
-            source.content_hash = _digest(result.body)
+        source.content_hash = digest
         if fetched.snapshot is not None:
             source.snapshot = fetched.snapshot
         interval = _next_interval(app, session, source, fetched)
