@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from models.schema import Employer, EmployerAlias, Item, Member, Signal, SignalEvidence, Source
 from sources.detect import NameMatcher
-from sources.events import classify
+from sources.events import Event, classify
 from sources.signals import MemberContext, SignalDraft, drafts_for_observation, drafts_for_text
 from workers.app import App
 from workers.db import transaction
@@ -79,29 +79,34 @@ def detect_item(app: App, item_id: int, now: datetime) -> list[int]:
 
 
 def _drafts(session: Session, item: Item, source: Source) -> list[SignalDraft]:
-    matcher = matcher_for(session)
     if item.payload:
+        matcher = matcher_for(session)
         observation = json.loads(item.payload)
         mentions = matcher.find(observation.get("name", ""))
         contexts = member_contexts(session, mentions.member_ids)
         return drafts_for_observation(
             observation, mentions, contexts, page_member_id=source.member_id
         )
-    text = f"{item.title}\n{item.summary}"
+    _, drafts = text_drafts(session, f"{item.title}\n{item.summary}", source.employer_id)
+    return drafts
+
+
+def text_drafts(
+    session: Session, text: str, source_employer_id: int | None = None
+) -> tuple[Event, list[SignalDraft]]:
+    """What a news text says happened, and the signals it gives for the pool."""
+    matcher = matcher_for(session)
     event = classify(text)
     mentions = matcher.find(text)
     subject = matcher.find(event.person) if event.person else None
     named = mentions.member_ids | mentions.surname_member_ids
     if subject is not None:
         named |= subject.member_ids | subject.surname_member_ids
-    return drafts_for_text(
-        event,
-        mentions,
-        subject,
-        member_contexts(session, named),
-        text,
-        source_employer_id=source.employer_id,
+    contexts = member_contexts(session, named)
+    drafts = drafts_for_text(
+        event, mentions, subject, contexts, text, source_employer_id=source_employer_id
     )
+    return event, drafts
 
 
 def member_contexts(session: Session, member_ids: Iterable[int]) -> dict[int, MemberContext]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from sources.events import classify
 from sources.feeds import parse_feed
 from sources.pages import people_on_page, profile_of
-from sources.signals import drafts_for_text
 from sources.watch import PROFILE_PAGE, TEAM_PAGE
 from workers.app import App
-from workers.services.detection import matcher_for, member_contexts
+from workers.services.detection import text_drafts
 
 
 def inspect_source(app: App, url: str, kind: str, *, limit: int = 30) -> list[str]:
@@ -29,17 +27,9 @@ def inspect_source(app: App, url: str, kind: str, *, limit: int = 30) -> list[st
     if parsed.problem:
         lines.append(f"  (broken feed, salvaged what was readable: {parsed.problem})")
     with app.sessions() as session:
-        matcher = matcher_for(session)
         for entry in parsed.entries[:limit]:
             text = f"{entry.title}\n{entry.summary}"
-            event = classify(text)
-            mentions = matcher.find(text)
-            subject = matcher.find(event.person) if event.person else None
-            named = mentions.member_ids | mentions.surname_member_ids
-            contexts = member_contexts(
-                session, named | (subject.member_ids if subject else frozenset())
-            )
-            drafts = drafts_for_text(event, mentions, subject, contexts, text)
+            event, drafts = text_drafts(session, text)
             lines.append(f"- {entry.title[:100]}")
             detail = f"    {event.label}" + (f"/{event.event}" if event.event else "")
             extracted = {
