@@ -209,15 +209,7 @@ def _team_draft(
 ) -> SignalDraft | None:
     person = _text(observation.get("name"))
     if change == "joined" and not here:
-        return SignalDraft(
-            SignalKind.JOB_CHANGE,
-            member_id=member_id,
-            event="appointment",
-            person=person,
-            new_employer=employer,
-            new_title=title,
-            confidence=JOINED_CONFIDENCE,
-        )
+        return _new_role(member_id, person, employer, title, JOINED_CONFIDENCE)
     if change == "left" and here:
         return SignalDraft(
             SignalKind.JOB_CHANGE,
@@ -227,22 +219,8 @@ def _team_draft(
             old_employer=employer,
             confidence=LEFT_CONFIDENCE,
         )
-    if (
-        change in ("retitled", "joined")
-        and here
-        and title
-        and fold(title) != fold(context.title or "")
-    ):
-        return SignalDraft(
-            SignalKind.PROMOTION,
-            member_id=member_id,
-            event="promotion",
-            person=person,
-            new_employer=employer,
-            old_employer=employer,
-            new_title=title,
-            confidence=JOINED_CONFIDENCE,
-        )
+    if change in ("retitled", "joined") and here and _retitled(title, context):
+        return _promotion(member_id, person, employer, title, JOINED_CONFIDENCE, old=employer)
     return None
 
 
@@ -254,30 +232,49 @@ def _profile_drafts(
     person: str | None,
 ) -> list[SignalDraft]:
     if employer and company_key(employer) != (context.employer_key or ""):
-        return [
-            SignalDraft(
-                SignalKind.JOB_CHANGE,
-                member_id=member_id,
-                event="appointment",
-                person=person,
-                new_employer=employer,
-                new_title=title,
-                confidence=CONFIDENT,
-            )
-        ]
-    if title and fold(title) != fold(context.title or ""):
-        return [
-            SignalDraft(
-                SignalKind.PROMOTION,
-                member_id=member_id,
-                event="promotion",
-                person=person,
-                new_employer=employer,
-                new_title=title,
-                confidence=CONFIDENT,
-            )
-        ]
+        return [_new_role(member_id, person, employer, title, CONFIDENT)]
+    if _retitled(title, context):
+        return [_promotion(member_id, person, employer, title, CONFIDENT)]
     return []
+
+
+def _retitled(title: str | None, context: MemberContext) -> bool:
+    return bool(title) and fold(title or "") != fold(context.title or "")
+
+
+def _new_role(
+    member_id: int, person: str | None, employer: str | None, title: str | None, confidence: float
+) -> SignalDraft:
+    return SignalDraft(
+        SignalKind.JOB_CHANGE,
+        member_id=member_id,
+        event="appointment",
+        person=person,
+        new_employer=employer,
+        new_title=title,
+        confidence=confidence,
+    )
+
+
+def _promotion(
+    member_id: int,
+    person: str | None,
+    employer: str | None,
+    title: str | None,
+    confidence: float,
+    *,
+    old: str | None = None,
+) -> SignalDraft:
+    return SignalDraft(
+        SignalKind.PROMOTION,
+        member_id=member_id,
+        event="promotion",
+        person=person,
+        new_employer=employer,
+        old_employer=old,
+        new_title=title,
+        confidence=confidence,
+    )
 
 
 def _text(value: str | int | None) -> str | None:

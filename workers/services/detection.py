@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,31 +29,43 @@ log = structlog.get_logger(__name__)
 class _CachedMatcher:
     version: tuple[object, ...]
     matcher: NameMatcher
+    checked: float
 
 
-_cache: _CachedMatcher | None = None
+RECHECK_SECONDS = 30.0
+"""How often a process asks whether the pool changed: the question costs full counts on a
+680,000-member table, so it is not asked for every item."""
+
+_cache: dict[str, _CachedMatcher] = {}
 _cache_lock = threading.Lock()
 
 
 def matcher_for(session: Session) -> NameMatcher:
-    """The process's name matcher, rebuilt only when members or employers changed."""
-    global _cache
-    version = (
-        session.scalar(select(func.count(Member.id))),
-        session.scalar(select(func.max(Member.updated_at))),
-        session.scalar(select(func.count(Employer.id))),
-        session.scalar(select(func.count(EmployerAlias.id))),
-    )
+    """The process's name matcher for this database, rebuilt when members or employers
+    changed (noticed within RECHECK_SECONDS)."""
+    key = str(session.get_bind().engine.url)
     with _cache_lock:
-        if _cache is None or _cache.version != version:
+        cached = _cache.get(key)
+        if cached is not None and time.monotonic() - cached.checked < RECHECK_SECONDS:
+            return cached.matcher
+        version = (
+            session.scalar(select(func.count(Member.id))),
+            session.scalar(select(func.max(Member.updated_at))),
+            session.scalar(select(func.count(Employer.id))),
+            session.scalar(select(func.count(EmployerAlias.id))),
+        )
+        if cached is None or cached.version != version:
             employers = [
                 *session.execute(select(Employer.id, Employer.name)).all(),
                 *session.execute(select(EmployerAlias.employer_id, EmployerAlias.name)).all(),
             ]
             members = session.execute(select(Member.id, Member.name)).all()
-            _cache = _CachedMatcher(version, NameMatcher(employers=employers, members=members))
-            log.info("matcher.built", names=_cache.matcher.size)
-        return _cache.matcher
+            matcher = NameMatcher(employers=employers, members=members)
+            log.info("matcher.built", names=matcher.size)
+        else:
+            matcher = cached.matcher
+        _cache[key] = _CachedMatcher(version, matcher, time.monotonic())
+        return matcher
 
 
 def detect_item(app: App, item_id: int, now: datetime) -> list[int]:
