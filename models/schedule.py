@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from itertools import pairwise
@@ -54,7 +55,7 @@ def quieter(interval: timedelta, maximum: timedelta, factor: float = 1.25) -> ti
 
 
 def server_hint(
-    headers: dict[str, str], ttl_minutes: str | None, now: datetime
+    headers: Mapping[str, str], ttl_minutes: str | None, now: datetime
 ) -> timedelta | None:
     """The longest wait the server asks for: feed TTL, Cache-Control max-age or Expires."""
     hints: list[timedelta] = []

@@ -18,7 +18,7 @@ from workers.app import current_app
 from workers.services.delivery import deliver as deliver_service
 from workers.services.detection import detect_item
 from workers.services.planning import plan_signal
-from workers.services.polling import poll_source
+from workers.services.polling import poll_sources
 from workers.services.routing import route_moment
 from workers.services.scheduler import Enqueue
 from workers.services.vacancies import match_vacancy
@@ -42,11 +42,11 @@ def _now() -> datetime:
 
 
 @dramatiq.actor(queue_name=QUEUE_POLL, **_ONCE)
-def poll(source_id: int) -> None:
-    """Fetch one source and hand each new item to detection."""
-    result = poll_source(current_app(), source_id, _now())
-    if result.retry_in is not None:  # the host is busy: wait, without spending a retry
-        poll.send_with_options(args=(source_id,), delay=int(result.retry_in * 1000) + 1)
+def poll(source_ids: list[int]) -> None:
+    """Fetch a batch of sources and hand each new item to detection."""
+    result = poll_sources(current_app(), source_ids, _now())
+    for delay, busy in result.busy.items():  # the host is busy: wait, without a retry
+        poll.send_with_options(args=(busy,), delay=delay)
     for item_id in result.new_items:
         detect.send(item_id)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +26,12 @@ class App:
     fetcher: Fetcher
     robots: RobotsCache
     hosts: HostLimiter
+    fetch_pool: ThreadPoolExecutor = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fetch_pool = ThreadPoolExecutor(
+            self.settings.fetch_concurrency, thread_name_prefix="keepwarm-fetch"
+        )
 
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool | None = None) -> App:
@@ -54,7 +61,8 @@ class App:
         )
 
     def close(self) -> None:
-        """Release connections."""
+        """Release connections and the fetch threads."""
+        self.fetch_pool.shutdown(wait=True, cancel_futures=True)
         self.fetcher.close()
         self.engine.dispose()
 

@@ -36,6 +36,7 @@ class Settings:
     min_poll_interval: int = 300
     max_poll_interval: int = 86_400
     host_interval: float = 1.0
+    fetch_concurrency: int = 16
     disable_after_days: int = 3
     alert_after_hours: int = 24
     operator_email: str = ""
@@ -148,6 +149,8 @@ class Settings:
             raise SettingsError("KEEPWARM_BROKER_URL must be a redis:// URL")
         if self.fetch_timeout <= 0 or self.max_response_bytes <= 0 or self.poll_interval <= 0:
             raise SettingsError("fetch timeout, response cap and poll interval must be positive")
+        if self.fetch_concurrency < 1:
+            raise SettingsError("KEEPWARM_FETCH_CONCURRENCY must be at least 1")
         if not 0 < self.min_poll_interval <= self.max_poll_interval:
             raise SettingsError("need 0 < KEEPWARM_MIN_POLL_INTERVAL <= KEEPWARM_MAX_POLL_INTERVAL")
         if self.log_format not in ("auto", "json", "console"):

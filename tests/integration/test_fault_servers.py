@@ -233,9 +233,10 @@ def test_two_polls_of_one_host_are_spaced(app: App, httpserver: HTTPServer) -> N
     httpserver.expect_request("/a.xml").respond_with_data(FEED.format(ttl=60))
     httpserver.expect_request("/b.xml").respond_with_data(FEED.format(ttl=60))
     a, b = source(app, httpserver.url_for("/a.xml")), source(app, httpserver.url_for("/b.xml"))
-    assert poll_source(polite, a, NOW).retry_in is None
-    waited = poll_source(polite, b, NOW).retry_in
-    assert waited is not None and 25 < waited <= 30
+    assert poll_source(polite, a, NOW).busy == {}
+    busy = poll_source(polite, b, NOW).busy
+    assert list(busy.values()) == [[b]]
+    assert all(25_000 < delay <= 30_000 for delay in busy)
 
 
 def test_sources_import_adds_thousands_idempotently_and_reports_bad_rows(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from models.schema import Item, Source
@@ -89,5 +91,42 @@ def test_a_broken_source_backs_off_and_recovers_on_its_own(app: App) -> None:
         with app.sessions() as session:
             source = session.get_one(Source, source_id)
             assert (source.error_count, source.last_error) == (0, None)
+    finally:
+        site.stop()
+
+
+def test_a_batch_records_each_outcome_and_one_crash_loses_nothing(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workers.services import polling
+
+    feed = (FEED, "application/rss+xml")
+    site = SiteServer({"/same.xml": feed, "/new.xml": feed, "/crash.xml": feed}, now=NOW)
+    site.start()
+    real_parse = polling.parse_feed
+
+    def parse_or_crash(body: bytes, *, url: str, headers: Any) -> Any:
+        if url.endswith("/crash.xml"):
+            raise RuntimeError("a bug in parsing")
+        return real_parse(body, url=url, headers=headers)
+
+    monkeypatch.setattr(polling, "parse_feed", parse_or_crash)
+    try:
+        same, new, gone, crash = (
+            add(app, f"{site.base}/{name}.xml") for name in ("same", "new", "gone", "crash")
+        )
+        poll_source(app, same, NOW)
+        result = polling.poll_sources(app, [same, new, gone, crash], NOW + timedelta(hours=1))
+        assert len(result.new_items) == 2 and result.busy == {}
+        with app.sessions() as session:
+            status = {
+                s.id: (s.last_status, s.last_error, s.last_polled_at)
+                for s in session.scalars(select(Source))
+            }
+        later = NOW + timedelta(hours=1)
+        assert status[same] == ("not modified", None, later)
+        assert status[new] == ("3 entries", None, later)
+        assert status[gone] == ("permanent error", "HTTP 404", later)
+        assert status[crash] == ("transient error", "internal error: RuntimeError", later)
     finally:
         site.stop()

@@ -52,7 +52,7 @@ def test_work_the_broker_lost_is_found_again_after_the_grace_period(app: App) ->
         session.add(Item(source_id=1, key="k", title="t", fetched_at=NOW))
     recorder = Recorder()
     tick(app, NOW, recorder.enqueue())
-    assert recorder.sent == {"poll": [1]}  # the item is fresh: its message may be in flight
+    assert recorder.sent == {"poll": [[1]]}  # the item is fresh: its message may be in flight
     later = Recorder()
     tick(app, NOW + timedelta(minutes=10), later.enqueue())
     assert later.sent == {"detect": [1]}

@@ -1,25 +1,29 @@
-"""Poll: fetch a source politely, parse what changed, store new items once.
+"""Poll: fetch sources politely, parse what changed, store new items once.
 
-Polite: robots.txt is obeyed and one request per host per interval is shared by every
-worker; Retry-After is honoured. Cheap: a 304 or an unchanged body costs no parse.
-Self-healing: failures back off with jitter and recover on their own; a source that
-fails permanently for days is disabled with its reason.
+Sources are polled in batches: one query loads a batch, its fetches run at once on the
+process's fetch pool, and every source that answered a 304 or an identical body is
+recorded by one statement. Polite: robots.txt is obeyed and one request per host per
+interval is shared by every worker; Retry-After is honoured. Cheap: a 304 or an
+unchanged body costs no parse. Self-healing: failures back off with jitter and recover
+on their own; a source that fails permanently for days is disabled with its reason.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from models.schedule import adaptive_interval, backoff, jittered, quieter, server_hint
-from models.schema import Item, Source
+from models.schema import Employer, Item, Source
 from sources import PermanentError, SourceError, TransientError
 from sources.feeds import Entry, parse_feed
 from sources.fetch import FetchResult
@@ -32,13 +36,31 @@ from workers.services.directory import source_selectors
 log = structlog.get_logger(__name__)
 _rng = random.Random()
 
+POLL_BATCH = 50
+"""Sources per poll message: enough to share the queries, few enough to spread the work."""
+
 
 @dataclass
 class PollResult:
-    """New items to detect, or how long to wait for the host before polling."""
+    """New items to detect, and the sources whose host was busy by milliseconds to wait."""
 
     new_items: list[int] = field(default_factory=list)
-    retry_in: float | None = None
+    busy: dict[int, list[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _State:
+    id: int
+    url: str
+    kind: str
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    interval_seconds: int | None
+    snapshot: str | None
+    options: str | None
+    employer_id: int | None
+    employer_name: str | None
 
 
 @dataclass
@@ -50,44 +72,118 @@ class _Fetched:
 
 
 @dataclass(frozen=True)
-class _State:
-    url: str
-    etag: str | None
-    last_modified: str | None
-    content_hash: str | None
-    interval_seconds: int | None
+class _Busy:
+    wait: float
+
+
+@dataclass(frozen=True)
+class _Unchanged:
+    result: FetchResult
+
+
+@dataclass(frozen=True)
+class _Changed:
+    result: FetchResult
+    digest: str
+    fetched: _Fetched
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: SourceError
+
+
+_Outcome = _Busy | _Unchanged | _Changed | _Failed
+
+
+def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResult:
+    """Poll a batch of sources at once; record every outcome and each next poll."""
+    states = _load(app, source_ids)
+    if len(states) > 1:
+        outcomes = list(app.fetch_pool.map(lambda state: _fetch(app, state, now), states))
+    else:
+        outcomes = [_fetch(app, state, now) for state in states]
+    result = PollResult()
+    unchanged: list[tuple[_State, FetchResult]] = []
+    for state, outcome in zip(states, outcomes, strict=True):
+        if isinstance(outcome, _Busy):
+            count("polls", "host busy")
+            delay = 1000 * math.ceil(outcome.wait)
+            result.busy.setdefault(delay, []).append(state.id)
+        elif isinstance(outcome, _Unchanged):
+            unchanged.append((state, outcome.result))
+        elif isinstance(outcome, _Changed):
+            result.new_items += _record_changed(app, state, outcome, now)
+        else:
+            _record_failure(app, state.id, outcome.error, now)
+    _record_unchanged(app, unchanged, now)
+    return result
 
 
 def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
-    """Poll one source unless its host is busy; record the outcome and the next poll."""
-    state = _load(app, source_id)
-    if state is None:
-        return PollResult()
-    url, etag, last_modified = state.url, state.etag, state.last_modified
+    """Poll one source (a batch of one)."""
+    return poll_sources(app, [source_id], now)
+
+
+def _load(app: App, source_ids: Sequence[int]) -> list[_State]:
+    """What a poll needs to know of each enabled source, in one plain query: most polls
+    stop at a 304, so the common path stays cheap."""
+    with app.engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                Source.id,
+                Source.url,
+                Source.kind,
+                Source.etag,
+                Source.last_modified,
+                Source.content_hash,
+                Source.interval_seconds,
+                Source.snapshot,
+                Source.options,
+                Source.employer_id,
+                Employer.name,
+            )
+            .outerjoin(Employer, Employer.id == Source.employer_id)
+            .where(Source.id.in_(source_ids), Source.enabled)
+            .order_by(Source.id)
+        ).all()
+    return [_State(*row) for row in rows]
+
+
+def _fetch(app: App, state: _State, now: datetime) -> _Outcome:
+    """Fetch one source and, if its body changed, parse it (no database work here)."""
+    url = state.url
     try:
         crawl_delay = app.robots.check(url)
         spacing = max(app.settings.host_interval, crawl_delay or 0)
         wait = app.hosts.acquire(urlsplit(url).netloc.lower(), spacing) if spacing > 0 else 0.0
         if wait > 0:
-            count("polls", "host busy")
-            return PollResult(retry_in=wait)
-        result = app.fetcher.get(url, etag=etag, last_modified=last_modified)
-        digest = None if result.not_modified else _digest(result.body)
-        if digest is None or digest == state.content_hash:
-            _record_unchanged(app, source_id, state, result, now)
-            return PollResult()
-        fetched = _changed_entries(app, source_id, result, now)
+            return _Busy(wait)
+        result = app.fetcher.get(url, etag=state.etag, last_modified=state.last_modified)
+        if result.not_modified:
+            return _Unchanged(result)
+        digest = _digest(result.body)
+        if digest == state.content_hash:
+            return _Unchanged(result)
+        return _Changed(result, digest, _changed_entries(state, result, now))
     except SourceError as exc:
-        _record_failure(app, source_id, exc, now)
-        return PollResult()
+        return _Failed(exc)
+    except Exception as exc:  # a bug on one source must not lose the batch's outcomes
+        log.exception("source.poll_crashed", source_id=state.id)
+        return _Failed(TransientError(f"internal error: {type(exc).__name__}"))
+
+
+def _record_changed(app: App, state: _State, changed: _Changed, now: datetime) -> list[int]:
+    """Store a changed source's new entries and its validators, interval and status."""
+    result, fetched = changed.result, changed.fetched
     with transaction(app.sessions) as session:
-        source = session.get_one(Source, source_id)
+        source = session.get_one(Source, state.id)
         new_ids = _store_entries(
             session, source, fetched.entries, now, app.settings.max_item_age_days
         )
         source.etag = result.etag or source.etag
         source.last_modified = result.last_modified or source.last_modified
-        source.content_hash = digest
+        source.content_hash = changed.digest
         if fetched.snapshot is not None:
             source.snapshot = fetched.snapshot
         interval = _next_interval(app, session, source, fetched)
@@ -101,59 +197,57 @@ def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
         )
         source.next_poll_at = now + jittered(interval, _rng)
     log.info(
-        "source.polled", source_id=source_id, outcome=fetched.outcome[:40], new_items=len(new_ids)
+        "source.polled", source_id=state.id, outcome=fetched.outcome[:40], new_items=len(new_ids)
     )
     count("polls", "changed")
-    return PollResult(new_items=new_ids)
+    return new_ids
 
 
-def _load(app: App, source_id: int) -> _State | None:
-    """What a poll needs to know of an enabled source (one plain query: most polls stop at
-    a 304, so the common path stays cheap)."""
-    with app.engine.connect() as connection:
-        row = connection.execute(
-            select(
-                Source.url,
-                Source.etag,
-                Source.last_modified,
-                Source.content_hash,
-                Source.interval_seconds,
-            ).where(Source.id == source_id, Source.enabled)
-        ).first()
-    return _State(*row) if row is not None else None
-
-
-def _record_unchanged(
-    app: App, source_id: int, state: _State, result: FetchResult, now: datetime
-) -> None:
-    """A 304 or an identical body: no parse, one update, and a slightly longer interval."""
+def _record_unchanged(app: App, polled: list[tuple[_State, FetchResult]], now: datetime) -> None:
+    """304s and identical bodies: no parse, one statement for the whole batch, and a
+    slightly longer interval for each."""
+    if not polled:
+        return
     settings = app.settings
-    current = timedelta(seconds=state.interval_seconds or settings.poll_interval)
-    hint = server_hint(dict(result.headers), None, now)
-    interval = max(
-        quieter(current, timedelta(seconds=settings.max_poll_interval)),
-        hint or timedelta(seconds=settings.min_poll_interval),
-    )
-    with app.engine.begin() as connection:
-        connection.execute(
-            update(Source)
-            .where(Source.id == source_id)
-            .values(
-                etag=result.etag or state.etag,
-                last_modified=result.last_modified or state.last_modified,
-                last_status="not modified" if result.not_modified else "unchanged",
-                last_polled_at=now,
-                error_count=0,
-                last_error=None,
-                failing_since=None,
-                alerted_at=None,
-                interval_seconds=int(interval.total_seconds()),
-                next_poll_at=now + jittered(interval, _rng),
-            )
+    longest = timedelta(seconds=settings.max_poll_interval)
+    shortest = timedelta(seconds=settings.min_poll_interval)
+    rows = []
+    for state, result in polled:
+        current = timedelta(seconds=state.interval_seconds or settings.poll_interval)
+        hint = server_hint(result.headers, None, now)
+        interval = max(quieter(current, longest), hint or shortest)
+        status = "not modified" if result.not_modified else "unchanged"
+        rows.append(
+            {
+                "b_id": state.id,
+                "b_etag": result.etag or state.etag,
+                "b_last_modified": result.last_modified or state.last_modified,
+                "b_status": status,
+                "b_interval": int(interval.total_seconds()),
+                "b_next": now + jittered(interval, _rng),
+            }
         )
-    outcome = "not modified" if result.not_modified else "unchanged"
-    log.info("source.polled", source_id=source_id, outcome=outcome)
-    count("polls", outcome)
+        count("polls", status)
+    with app.engine.begin() as connection:
+        connection.execute(_UNCHANGED.values(last_polled_at=now), rows)
+    log.debug("sources.unchanged", sources=len(rows))
+
+
+_UNCHANGED = (
+    update(Source)
+    .where(Source.id == bindparam("b_id"))
+    .values(
+        etag=bindparam("b_etag"),
+        last_modified=bindparam("b_last_modified"),
+        last_status=bindparam("b_status"),
+        error_count=0,
+        last_error=None,
+        failing_since=None,
+        alerted_at=None,
+        interval_seconds=bindparam("b_interval"),
+        next_poll_at=bindparam("b_next"),
+    )
+)
 
 
 def _next_interval(app: App, session: Session, source: Source, fetched: _Fetched) -> timedelta:
@@ -177,23 +271,24 @@ def _next_interval(app: App, session: Session, source: Source, fetched: _Fetched
     )
 
 
-def _changed_entries(app: App, source_id: int, result: FetchResult, now: datetime) -> _Fetched:
+def _changed_entries(state: _State, result: FetchResult, now: datetime) -> _Fetched:
     """The entries of a changed body (a feed's, or a page's changes since its snapshot)."""
-    hint = server_hint(dict(result.headers), None, now)
-    with app.sessions() as session:
-        source = session.get_one(Source, source_id)
-        if source.kind in PAGE_KINDS:
-            employer = (source.employer.id, source.employer.name) if source.employer else None
-            entries, snapshot, outcome = observe_page(
-                source.kind,
-                result.body,
-                url=result.url,
-                previous=source.snapshot,
-                selectors=source_selectors(source.options),
-                employer=employer,
-                now=now,
-            )
-            return _Fetched(entries, outcome, snapshot, hint=hint)
+    if state.kind in PAGE_KINDS:
+        employer = (
+            (state.employer_id, state.employer_name or "")
+            if state.employer_id is not None
+            else None
+        )
+        entries, snapshot, outcome = observe_page(
+            state.kind,
+            result.body,
+            url=result.url,
+            previous=state.snapshot,
+            selectors=source_selectors(state.options),
+            employer=employer,
+            now=now,
+        )
+        return _Fetched(entries, outcome, snapshot, hint=server_hint(result.headers, None, now))
     parsed = parse_feed(result.body, url=result.url, headers=result.headers)
     outcome = f"{len(parsed.entries)} entries" + (
         f" (salvaged: {parsed.problem})" if parsed.problem else ""
@@ -201,7 +296,7 @@ def _changed_entries(app: App, source_id: int, result: FetchResult, now: datetim
     return _Fetched(
         parsed.entries,
         outcome[:200],
-        hint=server_hint(dict(result.headers), parsed.ttl, now),
+        hint=server_hint(result.headers, parsed.ttl, now),
     )
 
 

@@ -18,15 +18,18 @@ from workers.app import App
 from workers.db import transaction
 from workers.services.checkins import create_check_ins
 from workers.services.operators import alert_failing_sources
+from workers.services.polling import POLL_BATCH
 
 CLAIM_BATCH = 500
+MAX_POLLS_PER_TICK = 50_000
 
 
 @dataclass(frozen=True)
 class Enqueue:
-    """How a tick hands work on: one callable per stage, each taking an id."""
+    """How a tick hands work on: one callable per stage, each taking an id (polls take a
+    batch of source ids)."""
 
-    poll: Callable[[int], object]
+    poll: Callable[[list[int]], object]
     detect: Callable[[int], object]
     plan: Callable[[int], object]
     route: Callable[[int], object]
@@ -38,10 +41,15 @@ def tick(
     app: App, now: datetime, enqueue: Enqueue, *, grace: timedelta = timedelta(minutes=5)
 ) -> int:
     """Enqueue due polls and owed work older than ``grace``; return how many messages."""
-    sent = 0
-    for source_id in claim_due_sources(app, now):
-        enqueue.poll(source_id)
-        sent += 1
+    sent = claimed = 0
+    while claimed < MAX_POLLS_PER_TICK:
+        batch = claim_due_sources(app, now, limit=POLL_BATCH)
+        if batch:
+            enqueue.poll(batch)
+            sent += 1
+            claimed += len(batch)
+        if len(batch) < POLL_BATCH:
+            break
     expire_moments(app, now)
     alert_failing_sources(app, now)
     for moment_id in create_check_ins(app, now):
