@@ -142,10 +142,13 @@ def serve(port_queue: Any, share: Any, cycle: Any) -> None:
 
 
 def tree_cpu(processes: list[psutil.Process]) -> tuple[float, float]:
-    """CPU seconds and resident MiB of processes and all their children."""
+    """CPU seconds (with exited children's) and resident MiB of processes and their
+    children."""
     cpu = rss = 0.0
     for root in processes:
         try:
+            times = root.cpu_times()
+            cpu += times.children_user + times.children_system
             family = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
             continue
@@ -160,12 +163,19 @@ def tree_cpu(processes: list[psutil.Process]) -> tuple[float, float]:
 
 
 def service_processes() -> list[psutil.Process]:
-    """The PostgreSQL and Redis server processes on this machine."""
+    """The PostgreSQL and Redis servers on this machine (their main processes)."""
     found = []
-    for proc in psutil.process_iter(["name"]):
+    for proc in psutil.process_iter(["name", "ppid"]):
         name = proc.info["name"] or ""
-        if name.startswith(("postgres", "redis-server")):
+        if name.startswith("redis-server"):
             found.append(proc)
+        elif name.startswith("postgres"):
+            try:
+                parent = psutil.Process(proc.info["ppid"]).name()
+            except psutil.NoSuchProcess:
+                parent = ""
+            if not parent.startswith("postgres"):
+                found.append(proc)
     return found
 
 
@@ -197,8 +207,9 @@ def main() -> None:
         "KEEPWARM_BROKER_URL": REDIS,
         "KEEPWARM_BROKER_NAMESPACE": f"bench-{uuid.uuid4().hex[:6]}",
         "KEEPWARM_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8",
-        # Every feed is on one loopback host: per-host spacing would serialise the bench.
+        # Every feed is on one loopback host: per-host limits would serialise the bench.
         "KEEPWARM_HOST_INTERVAL": "0",
+        "KEEPWARM_HOST_CONCURRENCY": "0",
         "KEEPWARM_TICK_SECONDS": "1",
         "KEEPWARM_LOG_LEVEL": "WARNING",
         "KEEPWARM_LOG_FORMAT": "json",

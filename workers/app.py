@@ -46,10 +46,14 @@ class App:
             max_bytes=settings.max_response_bytes,
             allowed_networks=settings.allow_private_networks,
         )
+        # A request holds its host's slot at most this long, even if its worker dies.
+        lease = 2 * fetcher.body_seconds
         hosts: HostLimiter = (
-            RedisHostLimiter(settings.broker_url, settings.broker_namespace)
+            RedisHostLimiter(
+                settings.broker_url, settings.broker_namespace, settings.host_concurrency, lease
+            )
             if settings.broker_url
-            else MemoryHostLimiter()
+            else MemoryHostLimiter(settings.host_concurrency, lease)
         )
         return cls(
             settings=settings,

@@ -36,6 +36,7 @@ class Settings:
     min_poll_interval: int = 300
     max_poll_interval: int = 86_400
     host_interval: float = 1.0
+    host_concurrency: int = 1
     fetch_concurrency: int = 16
     disable_after_days: int = 3
     alert_after_hours: int = 24
@@ -149,6 +150,8 @@ class Settings:
             raise SettingsError("KEEPWARM_BROKER_URL must be a redis:// URL")
         if self.fetch_timeout <= 0 or self.max_response_bytes <= 0 or self.poll_interval <= 0:
             raise SettingsError("fetch timeout, response cap and poll interval must be positive")
+        if self.host_concurrency < 0 or self.host_interval < 0:
+            raise SettingsError("KEEPWARM_HOST_CONCURRENCY and KEEPWARM_HOST_INTERVAL must be >= 0")
         if self.fetch_concurrency < 1:
             raise SettingsError("KEEPWARM_FETCH_CONCURRENCY must be at least 1")
         if not 0 < self.min_poll_interval <= self.max_poll_interval:

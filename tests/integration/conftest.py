@@ -25,6 +25,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
         "data_dir": str(tmp_path),
         "allow_private_networks": "127.0.0.0/8",
         "host_interval": "0",
+        "host_concurrency": "0",
     }
     if url:
         values["database_url"] = url

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
+import time
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
+from werkzeug import Request, Response
 
 from models.schema import Item, Source
 from tests.integration.conftest import NOW
 from workers.app import App
 from workers.db import transaction
 from workers.demo.servers import SiteServer
+from workers.hostlimits import MemoryHostLimiter
 from workers.services.directory import add_source
-from workers.services.polling import poll_source
+from workers.services.polling import poll_source, poll_sources
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>Acme opens an office</title><guid>a-1</guid><link>$base/a-1</link>
@@ -116,7 +121,7 @@ def test_a_batch_records_each_outcome_and_one_crash_loses_nothing(
             add(app, f"{site.base}/{name}.xml") for name in ("same", "new", "gone", "crash")
         )
         poll_source(app, same, NOW)
-        result = polling.poll_sources(app, [same, new, gone, crash], NOW + timedelta(hours=1))
+        result = poll_sources(app, [same, new, gone, crash], NOW + timedelta(hours=1))
         assert len(result.new_items) == 2 and result.busy == {}
         with app.sessions() as session:
             status = {
@@ -130,3 +135,25 @@ def test_a_batch_records_each_outcome_and_one_crash_loses_nothing(
         assert status[crash] == ("transient error", "internal error: RuntimeError", later)
     finally:
         site.stop()
+
+
+def test_a_batch_on_one_host_sends_one_request_at_a_time(app: App, httpserver: HTTPServer) -> None:
+    polite = replace(app, settings=replace(app.settings, host_concurrency=1))
+    polite.hosts = MemoryHostLimiter(1, 60.0)
+    in_flight, most = [0], [0]
+
+    def slow(request: Request) -> Response:
+        in_flight[0] += 1
+        most[0] = max(most[0], in_flight[0])
+        time.sleep(0.3)
+        in_flight[0] -= 1
+        return Response(FEED.replace("$", ""), content_type="application/rss+xml")
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request(re.compile(r"/\d\.xml")).respond_with_handler(slow)
+    ids = [add(app, httpserver.url_for(f"/{n}.xml")) for n in range(4)]
+    poll_source(polite, ids[0], NOW)  # robots.txt is read once, before the batch
+    result = poll_sources(polite, ids[1:], NOW)
+    feeds = [r for r, _ in httpserver.log if r.path.endswith(".xml")]
+    assert len(feeds) == 2 and most[0] == 1
+    assert list(result.busy) == [1000] and len(result.busy[1000]) == 2  # asked again in 1 s

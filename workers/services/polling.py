@@ -19,8 +19,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import structlog
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from models.schedule import adaptive_interval, backoff, jittered, quieter, server_hint
 from models.schema import Employer, Item, Source
@@ -156,10 +155,9 @@ def _fetch(app: App, state: _State, now: datetime) -> _Outcome:
     try:
         crawl_delay = app.robots.check(url)
         spacing = max(app.settings.host_interval, crawl_delay or 0)
-        wait = app.hosts.acquire(urlsplit(url).netloc.lower(), spacing) if spacing > 0 else 0.0
-        if wait > 0:
-            return _Busy(wait)
-        result = app.fetcher.get(url, etag=state.etag, last_modified=state.last_modified)
+        result = _fetch_politely(app, state, spacing)
+        if isinstance(result, float):
+            return _Busy(result)
         if result.not_modified:
             return _Unchanged(result)
         digest = _digest(result.body)
@@ -173,29 +171,46 @@ def _fetch(app: App, state: _State, now: datetime) -> _Outcome:
         return _Failed(TransientError(f"internal error: {type(exc).__name__}"))
 
 
+def _fetch_politely(app: App, state: _State, spacing: float) -> FetchResult | float:
+    """GET within the host's limits: the result, or the seconds to wait for a free slot."""
+    if spacing <= 0 and not app.settings.host_concurrency:
+        return app.fetcher.get(state.url, etag=state.etag, last_modified=state.last_modified)
+    host = urlsplit(state.url).netloc.lower()
+    grant = app.hosts.acquire(host, spacing)
+    if grant.wait > 0:
+        return grant.wait
+    try:
+        return app.fetcher.get(state.url, etag=state.etag, last_modified=state.last_modified)
+    finally:
+        app.hosts.release(host, grant)
+
+
 def _record_changed(app: App, state: _State, changed: _Changed, now: datetime) -> list[int]:
     """Store a changed source's new entries and its validators, interval and status."""
     result, fetched = changed.result, changed.fetched
-    with transaction(app.sessions) as session:
-        source = session.get_one(Source, state.id)
+    with app.engine.begin() as connection:
         new_ids = _store_entries(
-            session, source, fetched.entries, now, app.settings.max_item_age_days
+            connection, state.id, fetched.entries, now, app.settings.max_item_age_days
         )
-        source.etag = result.etag or source.etag
-        source.last_modified = result.last_modified or source.last_modified
-        source.content_hash = changed.digest
-        if fetched.snapshot is not None:
-            source.snapshot = fetched.snapshot
-        interval = _next_interval(app, session, source, fetched)
-        source.interval_seconds = int(interval.total_seconds())
-        source.last_status, source.last_polled_at = fetched.outcome, now
-        source.error_count, source.last_error, source.failing_since, source.alerted_at = (
-            0,
-            None,
-            None,
-            None,
+        interval = _next_interval(app, connection, state, fetched)
+        connection.execute(
+            update(Source)
+            .where(Source.id == state.id)
+            .values(
+                etag=result.etag or state.etag,
+                last_modified=result.last_modified or state.last_modified,
+                content_hash=changed.digest,
+                snapshot=fetched.snapshot if fetched.snapshot is not None else state.snapshot,
+                interval_seconds=int(interval.total_seconds()),
+                last_status=fetched.outcome,
+                last_polled_at=now,
+                error_count=0,
+                last_error=None,
+                failing_since=None,
+                alerted_at=None,
+                next_poll_at=now + jittered(interval, _rng),
+            )
         )
-        source.next_poll_at = now + jittered(interval, _rng)
     log.info(
         "source.polled", source_id=state.id, outcome=fetched.outcome[:40], new_items=len(new_ids)
     )
@@ -250,24 +265,25 @@ _UNCHANGED = (
 )
 
 
-def _next_interval(app: App, session: Session, source: Source, fetched: _Fetched) -> timedelta:
+def _next_interval(app: App, connection: Connection, state: _State, fetched: _Fetched) -> timedelta:
+    """From the feed's own entry dates (a page's from the changes seen so far), the
+    server's hints and the configured bounds."""
     settings = app.settings
-    bounds = (
-        timedelta(seconds=settings.min_poll_interval),
-        timedelta(seconds=settings.max_poll_interval),
-    )
-    recent = session.scalars(
-        select(Item.published_at)
-        .where(Item.source_id == source.id, Item.published_at.is_not(None))
-        .order_by(Item.published_at.desc())
-        .limit(11)
-    ).all()
+    if state.kind in PAGE_KINDS:
+        recent = connection.scalars(
+            select(Item.published_at)
+            .where(Item.source_id == state.id, Item.published_at.is_not(None))
+            .order_by(Item.published_at.desc())
+            .limit(11)
+        ).all()
+    else:
+        recent = sorted((e.published_at for e in fetched.entries if e.published_at), reverse=True)
     return adaptive_interval(
-        entry_times=[t for t in recent if t is not None],
+        entry_times=[t for t in recent[:11] if t is not None],
         hint=fetched.hint,
         default=timedelta(seconds=settings.poll_interval),
-        minimum=bounds[0],
-        maximum=bounds[1],
+        minimum=timedelta(seconds=settings.min_poll_interval),
+        maximum=timedelta(seconds=settings.max_poll_interval),
     )
 
 
@@ -301,37 +317,56 @@ def _changed_entries(state: _State, result: FetchResult, now: datetime) -> _Fetc
 
 
 def _store_entries(
-    session: Session, source: Source, entries: list[Entry], now: datetime, max_age_days: int
+    connection: Connection, source_id: int, entries: list[Entry], now: datetime, max_age_days: int
 ) -> list[int]:
+    """Insert the entries not seen before; return the ids of those recent enough to detect.
+
+    One executemany for the rows (a statement psycopg prepares once, however many rows)
+    and, only when some are fresh, one query for their ids.
+    """
     if not entries:
         return []
-    keys = {e.key for e in entries}
     known = set(
-        session.scalars(select(Item.key).where(Item.source_id == source.id, Item.key.in_(keys)))
+        connection.scalars(
+            select(Item.key).where(
+                Item.source_id == source_id, Item.key.in_({e.key for e in entries})
+            )
+        )
     )
     oldest_news = now - timedelta(days=max_age_days)
-    new_items: list[Item] = []
+    rows, fresh = [], []
     for entry in entries:
         if entry.key in known:
             continue
         known.add(entry.key)
         # Old entries are kept so they are never news later, but are not detected.
         stale = entry.published_at is not None and entry.published_at < oldest_news
-        item = Item(
-            source_id=source.id,
-            key=entry.key,
-            title=entry.title[:2000],
-            link=entry.link,
-            summary=entry.summary[:20000],
-            payload=entry.payload,
-            published_at=entry.published_at,
-            fetched_at=now,
-            detected_at=now if stale else None,
+        if not stale:
+            fresh.append(entry.key)
+        rows.append(
+            {
+                "source_id": source_id,
+                "key": entry.key,
+                "title": entry.title[:2000],
+                "link": entry.link,
+                "summary": entry.summary[:20000],
+                "payload": entry.payload,
+                "published_at": entry.published_at,
+                "fetched_at": now,
+                "detected_at": now if stale else None,
+            }
         )
-        session.add(item)
-        new_items.append(item)
-    session.flush()
-    return [i.id for i in new_items if i.detected_at is None]
+    if rows:
+        connection.execute(insert(Item), rows)
+    if not fresh:
+        return []
+    return list(
+        connection.scalars(
+            select(Item.id)
+            .where(Item.source_id == source_id, Item.key.in_(fresh))
+            .order_by(Item.id)
+        )
+    )
 
 
 def _record_failure(app: App, source_id: int, exc: SourceError, now: datetime) -> None:
