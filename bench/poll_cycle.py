@@ -184,7 +184,8 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=10_000)
     parser.add_argument("--changed", type=float, default=0.1)
     parser.add_argument("--members", type=int, default=10_000)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=8, help="worker threads a process")
+    parser.add_argument("--fetches", type=int, default=16, help="fetches in flight a process")
     args = parser.parse_args()
 
     # share[k]: the fraction of feeds that change in cycle k.
@@ -211,6 +212,7 @@ def main() -> None:
         "KEEPWARM_HOST_INTERVAL": "0",
         "KEEPWARM_HOST_CONCURRENCY": "0",
         "KEEPWARM_TICK_SECONDS": "1",
+        "KEEPWARM_FETCH_CONCURRENCY": str(args.fetches),
         "KEEPWARM_LOG_LEVEL": "WARNING",
         "KEEPWARM_LOG_FORMAT": "json",
     }
@@ -238,6 +240,8 @@ def main() -> None:
                     "employer_id": 1 + i % args.sources,
                     "language": "en",
                     "do_not_contact": False,
+                    # Contacted today: no check-ins fall due, so the cycles measure polling.
+                    "last_contact_on": now.date(),
                     "created_at": now,
                     "updated_at": now,
                 }

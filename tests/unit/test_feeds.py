@@ -217,6 +217,18 @@ def test_titles_and_summaries_are_plain_text() -> None:
     assert entry.published_at == datetime(2024, 3, 5, 10, 0, tzinfo=UTC)
 
 
+def test_scripts_and_styles_in_a_summary_are_not_text() -> None:
+    body = rss(
+        "<title>t</title><guid>g</guid><description>&lt;style&gt;p {color: red}&lt;/style&gt;"
+        "&lt;p&gt;Jan joins&lt;script&gt;track('x')&lt;/script&gt; Acme&lt;/p&gt;"
+        "&lt;noscript&gt;enable JS&lt;/noscript&gt;</description>"
+    )
+
+    entry = parse_feed(body, url="https://e.com/f", headers=RSS).entries[0]
+
+    assert entry.summary == "Jan joins Acme"
+
+
 @pytest.mark.parametrize(
     "body",
     [b"", b"just some text", b"<html><body><p>Hello</p></body></html>", b'{"json": true}'],

@@ -16,6 +16,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 import structlog
@@ -81,6 +82,14 @@ class _Unchanged:
 
 
 @dataclass(frozen=True)
+class _Body:
+    """A changed body, not parsed yet."""
+
+    result: FetchResult
+    digest: str
+
+
+@dataclass(frozen=True)
 class _Changed:
     result: FetchResult
     digest: str
@@ -92,19 +101,20 @@ class _Failed:
     error: SourceError
 
 
-_Outcome = _Busy | _Unchanged | _Changed | _Failed
-
-
 def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResult:
     """Poll a batch of sources at once; record every outcome and each next poll."""
     states = _load(app, source_ids)
-    if len(states) > 1:
-        outcomes = list(app.fetch_pool.map(lambda state: _fetch(app, state, now), states))
-    else:
-        outcomes = [_fetch(app, state, now) for state in states]
+    # Fetches wait on the network, so they overlap on the fetch pool; parsing wants the
+    # CPU, so it stays on this thread, one body at a time, as the fetches come back.
+    fetches = (
+        app.fetch_pool.map(partial(_fetch, app), states)
+        if len(states) > 1
+        else (_fetch(app, state) for state in states)
+    )
     result = PollResult()
     unchanged: list[tuple[_State, FetchResult]] = []
-    for state, outcome in zip(states, outcomes, strict=True):
+    for state, fetched in zip(states, fetches, strict=True):
+        outcome = _parse(state, fetched, now) if isinstance(fetched, _Body) else fetched
         if isinstance(outcome, _Busy):
             count("polls", "host busy")
             delay = 1000 * math.ceil(outcome.wait)
@@ -149,11 +159,10 @@ def _load(app: App, source_ids: Sequence[int]) -> list[_State]:
     return [_State(*row) for row in rows]
 
 
-def _fetch(app: App, state: _State, now: datetime) -> _Outcome:
-    """Fetch one source and, if its body changed, parse it (no database work here)."""
-    url = state.url
+def _fetch(app: App, state: _State) -> _Busy | _Unchanged | _Body | _Failed:
+    """Fetch one source politely and tell a changed body from an unchanged one."""
     try:
-        crawl_delay = app.robots.check(url)
+        crawl_delay = app.robots.check(state.url)
         spacing = max(app.settings.host_interval, crawl_delay or 0)
         result = _fetch_politely(app, state, spacing)
         if isinstance(result, float):
@@ -161,14 +170,25 @@ def _fetch(app: App, state: _State, now: datetime) -> _Outcome:
         if result.not_modified:
             return _Unchanged(result)
         digest = _digest(result.body)
-        if digest == state.content_hash:
-            return _Unchanged(result)
-        return _Changed(result, digest, _changed_entries(state, result, now))
-    except SourceError as exc:
+        return _Unchanged(result) if digest == state.content_hash else _Body(result, digest)
+    except Exception as exc:
+        return _failure(state, exc)
+
+
+def _parse(state: _State, body: _Body, now: datetime) -> _Changed | _Failed:
+    """The entries of a changed body."""
+    try:
+        return _Changed(body.result, body.digest, _changed_entries(state, body.result, now))
+    except Exception as exc:
+        return _failure(state, exc)
+
+
+def _failure(state: _State, exc: Exception) -> _Failed:
+    """A source's error, to record; a bug on one source must not lose the batch."""
+    if isinstance(exc, SourceError):
         return _Failed(exc)
-    except Exception as exc:  # a bug on one source must not lose the batch's outcomes
-        log.exception("source.poll_crashed", source_id=state.id)
-        return _Failed(TransientError(f"internal error: {type(exc).__name__}"))
+    log.exception("source.poll_crashed", source_id=state.id)
+    return _Failed(TransientError(f"internal error: {type(exc).__name__}"))
 
 
 def _fetch_politely(app: App, state: _State, spacing: float) -> FetchResult | float:
