@@ -152,6 +152,8 @@ class Source(Base):
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    seen_keys: Mapped[str | None] = mapped_column(Text)
+    """The entries of the last body, as short keys: what is new in the next one."""
     next_poll_at: Mapped[datetime] = mapped_column(index=True)
     last_polled_at: Mapped[datetime | None]
     last_status: Mapped[str | None] = mapped_column(String(200))

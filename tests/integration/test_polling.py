@@ -42,14 +42,14 @@ def test_a_feed_is_stored_once_and_an_unchanged_one_costs_no_parse(app: App) -> 
     try:
         source_id = add(app, f"{site.base}/feed.xml")
         new = poll_source(app, source_id, NOW).new_items
-        assert len(new) == 2  # the 400-day-old entry is stored but never detected
+        assert len(new) == 2  # the 400-day-old entry is not news, now or later
         assert poll_source(app, source_id, NOW + timedelta(hours=1)).new_items == []
         with app.sessions() as session:
             source = session.get_one(Source, source_id)
             assert source.last_status == "not modified"
             assert source.etag is not None
             assert source.next_poll_at > NOW + timedelta(hours=1)
-            assert session.scalar(select(func.count(Item.id))) == 3
+            assert session.scalar(select(func.count(Item.id))) == 2
         site.pages["/feed.xml"] = (
             FEED.replace("Acme hires", "Acme hires again"),
             "application/rss+xml",
@@ -57,6 +57,14 @@ def test_a_feed_is_stored_once_and_an_unchanged_one_costs_no_parse(app: App) -> 
         assert (
             poll_source(app, source_id, NOW + timedelta(hours=2)).new_items == []
         )  # same guid/link
+        # An entry that leaves the feed and comes back is not news a second time.
+        site.pages["/feed.xml"] = (
+            FEED.replace("<guid>a-1</guid>", "<guid>a-9</guid>"),
+            "application/rss+xml",
+        )
+        assert len(poll_source(app, source_id, NOW + timedelta(hours=3)).new_items) == 1
+        site.pages["/feed.xml"] = (FEED, "application/rss+xml")
+        assert poll_source(app, source_id, NOW + timedelta(hours=4)).new_items == []
     finally:
         site.stop()
 

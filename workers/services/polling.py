@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 import structlog
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from models.schedule import adaptive_interval, backoff, jittered, quieter, server_hint
 from models.schema import Employer, Item, Source
@@ -56,6 +57,7 @@ class _State:
     etag: str | None
     last_modified: str | None
     content_hash: str | None
+    seen_keys: str | None
     interval_seconds: int | None
     snapshot: str | None
     options: str | None
@@ -112,7 +114,7 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
         else (_fetch(app, state) for state in states)
     )
     result = PollResult()
-    unchanged: list[tuple[_State, FetchResult]] = []
+    polled: list[dict[str, Any]] = []
     for state, fetched in zip(states, fetches, strict=True):
         outcome = _parse(state, fetched, now) if isinstance(fetched, _Body) else fetched
         if isinstance(outcome, _Busy):
@@ -120,12 +122,16 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
             delay = 1000 * math.ceil(outcome.wait)
             result.busy.setdefault(delay, []).append(state.id)
         elif isinstance(outcome, _Unchanged):
-            unchanged.append((state, outcome.result))
+            polled.append(_unchanged(app, state, outcome.result, now))
         elif isinstance(outcome, _Changed):
-            result.new_items += _record_changed(app, state, outcome, now)
+            new_items, row = _changed(app, state, outcome, now)
+            result.new_items += new_items
+            polled.append(row)
         else:
             _record_failure(app, state.id, outcome.error, now)
-    _record_unchanged(app, unchanged, now)
+    if polled:
+        with app.engine.begin() as connection:
+            connection.execute(_POLLED.values(last_polled_at=now), polled)
     return result
 
 
@@ -135,8 +141,7 @@ def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
 
 
 def _load(app: App, source_ids: Sequence[int]) -> list[_State]:
-    """What a poll needs to know of each enabled source, in one plain query: most polls
-    stop at a 304, so the common path stays cheap."""
+    """What a poll needs to know of each enabled source, in one plain query."""
     with app.engine.connect() as connection:
         rows = connection.execute(
             select(
@@ -146,6 +151,7 @@ def _load(app: App, source_ids: Sequence[int]) -> list[_State]:
                 Source.etag,
                 Source.last_modified,
                 Source.content_hash,
+                Source.seen_keys,
                 Source.interval_seconds,
                 Source.snapshot,
                 Source.options,
@@ -156,7 +162,7 @@ def _load(app: App, source_ids: Sequence[int]) -> list[_State]:
             .where(Source.id.in_(source_ids), Source.enabled)
             .order_by(Source.id)
         ).all()
-    return [_State(*row) for row in rows]
+    return [_State(*tuple(row)) for row in rows]
 
 
 def _fetch(app: App, state: _State) -> _Busy | _Unchanged | _Body | _Failed:
@@ -205,75 +211,72 @@ def _fetch_politely(app: App, state: _State, spacing: float) -> FetchResult | fl
         app.hosts.release(host, grant)
 
 
-def _record_changed(app: App, state: _State, changed: _Changed, now: datetime) -> list[int]:
-    """Store a changed source's new entries and its validators, interval and status."""
-    result, fetched = changed.result, changed.fetched
-    with app.engine.begin() as connection:
-        new_ids = _store_entries(
-            connection, state.id, fetched.entries, now, app.settings.max_item_age_days
-        )
-        interval = _next_interval(app, connection, state, fetched)
-        connection.execute(
-            update(Source)
-            .where(Source.id == state.id)
-            .values(
-                etag=result.etag or state.etag,
-                last_modified=result.last_modified or state.last_modified,
-                content_hash=changed.digest,
-                snapshot=fetched.snapshot if fetched.snapshot is not None else state.snapshot,
-                interval_seconds=int(interval.total_seconds()),
-                last_status=fetched.outcome,
-                last_polled_at=now,
-                error_count=0,
-                last_error=None,
-                failing_since=None,
-                alerted_at=None,
-                next_poll_at=now + jittered(interval, _rng),
-            )
-        )
-    log.info(
-        "source.polled", source_id=state.id, outcome=fetched.outcome[:40], new_items=len(new_ids)
-    )
-    count("polls", "changed")
-    return new_ids
-
-
-def _record_unchanged(app: App, polled: list[tuple[_State, FetchResult]], now: datetime) -> None:
-    """304s and identical bodies: no parse, one statement for the whole batch, and a
-    slightly longer interval for each."""
-    if not polled:
-        return
+def _unchanged(app: App, state: _State, result: FetchResult, now: datetime) -> dict[str, Any]:
+    """A 304 or an identical body: no parse, and a slightly longer interval."""
     settings = app.settings
-    longest = timedelta(seconds=settings.max_poll_interval)
-    shortest = timedelta(seconds=settings.min_poll_interval)
-    rows = []
-    for state, result in polled:
-        current = timedelta(seconds=state.interval_seconds or settings.poll_interval)
-        hint = server_hint(result.headers, None, now)
-        interval = max(quieter(current, longest), hint or shortest)
-        status = "not modified" if result.not_modified else "unchanged"
-        rows.append(
-            {
-                "b_id": state.id,
-                "b_etag": result.etag or state.etag,
-                "b_last_modified": result.last_modified or state.last_modified,
-                "b_status": status,
-                "b_interval": int(interval.total_seconds()),
-                "b_next": now + jittered(interval, _rng),
-            }
-        )
-        count("polls", status)
-    with app.engine.begin() as connection:
-        connection.execute(_UNCHANGED.values(last_polled_at=now), rows)
-    log.debug("sources.unchanged", sources=len(rows))
+    current = timedelta(seconds=state.interval_seconds or settings.poll_interval)
+    hint = server_hint(result.headers, None, now)
+    interval = max(
+        quieter(current, timedelta(seconds=settings.max_poll_interval)),
+        hint or timedelta(seconds=settings.min_poll_interval),
+    )
+    status = "not modified" if result.not_modified else "unchanged"
+    count("polls", status)
+    return _polled_row(state, result, now, interval, status)
 
 
-_UNCHANGED = (
+def _changed(
+    app: App, state: _State, changed: _Changed, now: datetime
+) -> tuple[list[int], dict[str, Any]]:
+    """Store a changed body's new entries; its row for the batch's update."""
+    fetched = changed.fetched
+    keys = [_short(entry.key) for entry in fetched.entries]
+    seen = set((state.seen_keys or "").split())
+    oldest_news = now - timedelta(days=app.settings.max_item_age_days)
+    # Entries older than the news horizon are never news, now or later: not stored.
+    fresh = [
+        entry
+        for entry, key in zip(fetched.entries, keys, strict=True)
+        if key not in seen and not (entry.published_at and entry.published_at < oldest_news)
+    ]
+    new_ids = _store_entries(app, state.id, fresh, now) if fresh else []
+    interval = _next_interval(app, state, fetched)
+    row = _polled_row(state, changed.result, now, interval, fetched.outcome)
+    row.update(
+        b_hash=changed.digest,
+        b_seen=" ".join(dict.fromkeys(keys)),
+        b_snapshot=fetched.snapshot if fetched.snapshot is not None else state.snapshot,
+    )
+    log.info("source.polled", source_id=state.id, outcome=fetched.outcome[:40], new=len(new_ids))
+    count("polls", "changed")
+    return new_ids, row
+
+
+def _polled_row(
+    state: _State, result: FetchResult, now: datetime, interval: timedelta, status: str
+) -> dict[str, Any]:
+    return {
+        "b_id": state.id,
+        "b_etag": result.etag or state.etag,
+        "b_last_modified": result.last_modified or state.last_modified,
+        "b_hash": state.content_hash,
+        "b_seen": state.seen_keys,
+        "b_snapshot": state.snapshot,
+        "b_status": status[:200],
+        "b_interval": int(interval.total_seconds()),
+        "b_next": now + jittered(interval, _rng),
+    }
+
+
+_POLLED = (
     update(Source)
     .where(Source.id == bindparam("b_id"))
     .values(
         etag=bindparam("b_etag"),
         last_modified=bindparam("b_last_modified"),
+        content_hash=bindparam("b_hash"),
+        seen_keys=bindparam("b_seen"),
+        snapshot=bindparam("b_snapshot"),
         last_status=bindparam("b_status"),
         error_count=0,
         last_error=None,
@@ -283,21 +286,27 @@ _UNCHANGED = (
         next_poll_at=bindparam("b_next"),
     )
 )
+"""Every source of a batch that answered, recorded by one statement."""
 
 
-def _next_interval(app: App, connection: Connection, state: _State, fetched: _Fetched) -> timedelta:
+def _next_interval(app: App, state: _State, fetched: _Fetched) -> timedelta:
     """From the feed's own entry dates (a page's from the changes seen so far), the
     server's hints and the configured bounds."""
     settings = app.settings
+    recent: list[datetime | None]
     if state.kind in PAGE_KINDS:
-        recent = connection.scalars(
-            select(Item.published_at)
-            .where(Item.source_id == state.id, Item.published_at.is_not(None))
-            .order_by(Item.published_at.desc())
-            .limit(11)
-        ).all()
+        with app.engine.connect() as connection:
+            recent = list(
+                connection.scalars(
+                    select(Item.published_at)
+                    .where(Item.source_id == state.id, Item.published_at.is_not(None))
+                    .order_by(Item.published_at.desc())
+                    .limit(11)
+                )
+            )
     else:
-        recent = sorted((e.published_at for e in fetched.entries if e.published_at), reverse=True)
+        dates = [e.published_at for e in fetched.entries if e.published_at is not None]
+        recent = [*sorted(dates, reverse=True)]
     return adaptive_interval(
         entry_times=[t for t in recent[:11] if t is not None],
         hint=fetched.hint,
@@ -336,57 +345,45 @@ def _changed_entries(state: _State, result: FetchResult, now: datetime) -> _Fetc
     )
 
 
-def _store_entries(
-    connection: Connection, source_id: int, entries: list[Entry], now: datetime, max_age_days: int
-) -> list[int]:
-    """Insert the entries not seen before; return the ids of those recent enough to detect.
-
-    One executemany for the rows (a statement psycopg prepares once, however many rows)
-    and, only when some are fresh, one query for their ids.
-    """
-    if not entries:
-        return []
-    known = set(
-        connection.scalars(
-            select(Item.key).where(
-                Item.source_id == source_id, Item.key.in_({e.key for e in entries})
+def _store_entries(app: App, source_id: int, entries: list[Entry], now: datetime) -> list[int]:
+    """Insert the entries this source never had (an entry can leave a feed and come
+    back); return the new items' ids, for detection."""
+    with app.engine.begin() as connection:
+        known = set(
+            connection.scalars(
+                select(Item.key).where(
+                    Item.source_id == source_id, Item.key.in_({e.key for e in entries})
+                )
             )
         )
-    )
-    oldest_news = now - timedelta(days=max_age_days)
-    rows, fresh = [], []
-    for entry in entries:
-        if entry.key in known:
-            continue
-        known.add(entry.key)
-        # Old entries are kept so they are never news later, but are not detected.
-        stale = entry.published_at is not None and entry.published_at < oldest_news
-        if not stale:
-            fresh.append(entry.key)
-        rows.append(
-            {
-                "source_id": source_id,
-                "key": entry.key,
-                "title": entry.title[:2000],
-                "link": entry.link,
-                "summary": entry.summary[:20000],
-                "payload": entry.payload,
-                "published_at": entry.published_at,
-                "fetched_at": now,
-                "detected_at": now if stale else None,
-            }
-        )
-    if rows:
+        rows = []
+        for entry in entries:
+            if entry.key in known:
+                continue
+            known.add(entry.key)
+            rows.append(
+                {
+                    "source_id": source_id,
+                    "key": entry.key,
+                    "title": entry.title[:2000],
+                    "link": entry.link,
+                    "summary": entry.summary[:20000],
+                    "payload": entry.payload,
+                    "published_at": entry.published_at,
+                    "fetched_at": now,
+                }
+            )
+        if not rows:
+            return []
+        # One executemany: a statement psycopg prepares once, however many rows.
         connection.execute(insert(Item), rows)
-    if not fresh:
-        return []
-    return list(
-        connection.scalars(
-            select(Item.id)
-            .where(Item.source_id == source_id, Item.key.in_(fresh))
-            .order_by(Item.id)
+        return list(
+            connection.scalars(
+                select(Item.id)
+                .where(Item.source_id == source_id, Item.key.in_([r["key"] for r in rows]))
+                .order_by(Item.id)
+            )
         )
-    )
 
 
 def _record_failure(app: App, source_id: int, exc: SourceError, now: datetime) -> None:
@@ -424,3 +421,8 @@ def _record_failure(app: App, source_id: int, exc: SourceError, now: datetime) -
 
 def _digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
+
+
+def _short(key: str) -> str:
+    """An entry's key cut to 64 bits: enough to tell one feed's entries apart."""
+    return key[:16]
