@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Mapping, Sequence
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any
+from urllib.parse import urljoin
 
+import httpcore
 import httpx
 
 from sources import PermanentError, SourceError, TooLargeError, TransientError
-from sources.netguard import GuardedTransport, IPNetwork
+from sources.netguard import GuardedBackend, IPNetwork
 
 MAX_REDIRECTS = 5
 _TRANSIENT_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -45,7 +50,12 @@ class FetchResult:
 
 
 class Fetcher:
-    """One HTTP client for all fetches of a process; refuses non-public addresses."""
+    """One connection pool for all fetches of a process; refuses non-public addresses.
+
+    It speaks to httpcore (httpx's transport) directly: polling is mostly 304s, and
+    httpx's request and response models, cookies and URL handling cost as much again as
+    the request itself. Content decoding is gzip and deflate, which is all we ask for.
+    """
 
     def __init__(
         self,
@@ -57,87 +67,120 @@ class Fetcher:
     ) -> None:
         self.max_bytes = max_bytes
         self.body_seconds = 3 * timeout
-        limits = httpx.Limits(max_connections=50, max_keepalive_connections=20)
-        self._client = httpx.Client(
-            transport=GuardedTransport(allowed=allowed_networks, limits=limits),
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            headers={"User-Agent": user_agent},
-            follow_redirects=False,
+        self._timeouts = {
+            "connect": min(timeout, 5.0),
+            "read": timeout,
+            "write": timeout,
+            "pool": timeout,
+        }
+        self._headers = [
+            (b"User-Agent", user_agent.encode("ascii", "replace")),
+            (b"Accept", b"*/*"),
+            (b"Accept-Encoding", b"gzip, deflate"),
+        ]
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=50,
+            max_keepalive_connections=20,
+            keepalive_expiry=5.0,
+            network_backend=GuardedBackend(allowed_networks),
         )
 
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
     ) -> FetchResult:
         """GET ``url`` with the stored validators; follow at most five checked redirects."""
-        headers = {}
+        headers = []
         if etag:
-            headers["If-None-Match"] = etag
+            headers.append((b"If-None-Match", etag.encode("latin-1", "replace")))
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
+            headers.append((b"If-Modified-Since", last_modified.encode("latin-1", "replace")))
         for _ in range(MAX_REDIRECTS + 1):
-            _check_scheme(url)
-            response = self._send("GET", url, headers=headers)
-            try:
-                if response.has_redirect_location:
-                    url = str(response.url.join(response.headers["location"]))
+            url = _wire_url(url)
+            with self._open("GET", url, headers) as response:
+                response_headers = _headers(response)
+                location = response_headers.get("location")
+                if response.status in _REDIRECTS and location:
+                    url = urljoin(url, location)
                     continue
-                _raise_for_status(response)
-                body = b"" if response.status_code == 304 else self._read_capped(response)
-            finally:
-                response.close()
-            return FetchResult(
-                str(response.url), response.status_code, body, dict(response.headers)
-            )
+                _raise_for_status(response.status, response_headers)
+                # A 304 is read to its end as well, so its connection goes back to the pool.
+                body = self._read_capped(response, response_headers)
+            return FetchResult(url, response.status, body, response_headers)
         raise PermanentError(f"more than {MAX_REDIRECTS} redirects")
 
     def post_json(self, url: str, payload: Any, *, headers: Mapping[str, str]) -> None:
         """POST JSON to ``url``; raise a SourceError unless the receiver answers 2xx."""
-        _check_scheme(url)
-        response = self._send("POST", url, json=payload, headers=dict(headers))
-        try:
-            if response.has_redirect_location:
-                raise PermanentError(f"webhook answered a redirect ({response.status_code})")
-            _raise_for_status(response)
-        finally:
-            response.close()
+        url = _wire_url(url)
+        content = json.dumps(payload).encode("utf-8")
+        extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        extra.append((b"Content-Type", b"application/json"))
+        with self._open("POST", url, extra, content) as response:
+            response_headers = _headers(response)
+            if response.status in _REDIRECTS:
+                raise PermanentError(f"webhook answered a redirect ({response.status})")
+            _raise_for_status(response.status, response_headers)
+            response.read()
 
-    def _send(self, method: str, url: str, **options: Any) -> httpx.Response:
+    @contextmanager
+    def _open(
+        self,
+        method: str,
+        url: str,
+        headers: list[tuple[bytes, bytes]],
+        content: bytes | None = None,
+    ) -> Iterator[httpcore.Response]:
         try:
-            request = self._client.build_request(method, url, **options)
-            return self._client.send(request, stream=True)
-        except httpx.TimeoutException as exc:
+            with self._pool.stream(
+                method,
+                url,
+                headers=self._headers + headers,
+                content=content,
+                extensions={"timeout": self._timeouts},
+            ) as response:
+                yield response
+        except httpcore.TimeoutException as exc:
             raise TransientError(f"timed out: {type(exc).__name__}") from exc
-        except httpx.TransportError as exc:
-            raise TransientError(f"connection failed: {exc}") from exc
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+        except (httpcore.UnsupportedProtocol, httpcore.LocalProtocolError, ValueError) as exc:
             raise PermanentError(f"invalid URL: {exc}") from exc
+        except (httpcore.NetworkError, httpcore.ProtocolError, httpcore.ConnectError) as exc:
+            raise TransientError(f"connection failed: {exc}") from exc
 
-    def _read_capped(self, response: httpx.Response) -> bytes:
+    def _read_capped(self, response: httpcore.Response, headers: Mapping[str, str]) -> bytes:
         """The decoded body, stopped at the size cap and at a total time budget.
 
-        httpx's read timeout applies between two reads, so a server that drips a byte a
-        second would never time out; the budget bounds the whole body.
+        The read timeout applies between two reads, so a server that drips a byte a
+        second would never time out; the budget bounds the whole body. The cap counts
+        decoded bytes and no decoder may produce more than it, so a gzip bomb stops there.
         """
+        decoders = _decoders(headers.get("content-encoding", ""))
         chunks: list[bytes] = []
         size = 0
         deadline = time.monotonic() + self.body_seconds
+        too_large = TooLargeError(f"response larger than {self.max_bytes} bytes")
         try:
-            for chunk in response.iter_bytes():
+            for chunk in response.iter_stream():
+                for decoder in decoders:
+                    chunk = decoder.decompress(chunk, self.max_bytes - size + 1)
+                    if decoder.unconsumed_tail:
+                        raise too_large
                 size += len(chunk)
                 if size > self.max_bytes:
-                    raise TooLargeError(f"response larger than {self.max_bytes} bytes")
+                    raise too_large
                 if time.monotonic() > deadline:
                     raise TransientError(f"body took longer than {self.body_seconds:.0f} s")
                 chunks.append(chunk)
-        except httpx.TimeoutException as exc:
+        except httpcore.TimeoutException as exc:
             raise TransientError("timed out while reading the body") from exc
-        except httpx.HTTPError as exc:
+        except (httpcore.NetworkError, httpcore.ProtocolError) as exc:
             raise TransientError(f"failed while reading the body: {exc}") from exc
+        except zlib.error as exc:
+            raise TransientError(f"cannot decode the body: {exc}") from exc
         return b"".join(chunks)
 
     def close(self) -> None:
         """Close every pooled connection."""
-        self._client.close()
+        self._pool.close()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -151,18 +194,75 @@ class Fetcher:
         self.close()
 
 
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def _wire_url(url: str) -> str:
+    """The URL as it goes on the wire: only http(s), the host in IDNA and the path
+    percent-encoded."""
+    _check_scheme(url)
+    if url.isascii() and " " not in url:
+        return url
+    try:
+        return str(httpx.URL(url))
+    except httpx.InvalidURL as exc:
+        raise PermanentError(f"invalid URL: {exc}") from exc
+
+
+def _headers(response: httpcore.Response) -> dict[str, str]:
+    """Response headers by lower-case name; repeated ones joined by commas."""
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in response.headers:
+        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+def _decoders(encoding: str) -> list[Any]:
+    """zlib decoders for a Content-Encoding, in the order to apply them."""
+    decoders: list[Any] = []
+    for name in reversed([e.strip().lower() for e in encoding.split(",") if e.strip()]):
+        if name in ("gzip", "x-gzip"):
+            decoders.append(zlib.decompressobj(zlib.MAX_WBITS | 16))
+        elif name == "deflate":
+            decoders.append(_Deflate())
+        elif name != "identity":
+            raise PermanentError(f"unsupported content encoding {name!r}")
+    return decoders
+
+
+class _Deflate:
+    """ "deflate" as servers send it: zlib-wrapped, or (often) raw."""
+
+    def __init__(self) -> None:
+        self._decoder: Any = None
+        self.unconsumed_tail = b""
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        if self._decoder is None:
+            self._decoder = zlib.decompressobj()
+            try:
+                out = self._decoder.decompress(data, max_length)
+            except zlib.error:
+                self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+                out = self._decoder.decompress(data, max_length)
+        else:
+            out = self._decoder.decompress(data, max_length)
+        self.unconsumed_tail = self._decoder.unconsumed_tail
+        return bytes(out)
+
+
 def _check_scheme(url: str) -> None:
     if not url.lower().startswith(("http://", "https://")):
         raise PermanentError(f"only http and https URLs can be fetched: {url[:80]}")
 
 
-def _raise_for_status(response: httpx.Response) -> None:
-    code = response.status_code
+def _raise_for_status(code: int, headers: Mapping[str, str]) -> None:
     if code < 400:
         return
     message = f"HTTP {code}"
     if code in _TRANSIENT_STATUS:
-        raise TransientError(message, retry_after=retry_after(response.headers.get("retry-after")))
+        raise TransientError(message, retry_after=retry_after(headers.get("retry-after")))
     raise PermanentError(message)
 
 

@@ -1,6 +1,6 @@
 """Refusing connections to non-public addresses, checked on the address actually used.
 
-The check sits in the network backend under httpx, after DNS resolution, so neither a
+The check sits in the network backend under the HTTP client, after DNS resolution, so neither a
 redirect nor a DNS answer that changes between check and connect can reach an
 internal address.
 """
@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import httpcore
-import httpx
 
 from sources import BlockedAddressError
 
@@ -88,17 +87,3 @@ class GuardedBackend(httpcore.SyncBackend):
             except httpcore.ConnectError as exc:
                 last_error = exc
         raise last_error or httpcore.ConnectError(f"no address for {host}")
-
-
-class GuardedTransport(httpx.HTTPTransport):
-    """An httpx transport whose connections go through GuardedBackend."""
-
-    def __init__(self, *, allowed: Sequence[IPNetwork], limits: httpx.Limits) -> None:
-        super().__init__(limits=limits, trust_env=False)
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=GuardedBackend(allowed),
-        )

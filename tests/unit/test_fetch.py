@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import ipaddress
 import socket
+import zlib
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -247,3 +250,59 @@ def test_post_json_failures(
 
     with pytest.raises(error):
         fetcher.post_json(url(httpserver, "/hook"), {}, headers={})
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, as some send it
+    ],
+)
+def test_compressed_bodies_are_decoded(
+    httpserver: HTTPServer, fetcher: Fetcher, encoding: str, compress: Any
+) -> None:
+    body = b"<rss>" + b"news " * 150 + b"</rss>"  # 760 bytes, under the cap
+    httpserver.expect_request("/feed").respond_with_data(
+        compress(body), headers={"Content-Encoding": encoding}
+    )
+
+    assert fetcher.get(url(httpserver, "/feed")).body == body
+    request, _ = httpserver.log[0]
+    assert request.headers["Accept-Encoding"] == "gzip, deflate"
+
+
+def test_a_compressed_body_is_capped_by_its_decoded_size(
+    httpserver: HTTPServer, fetcher: Fetcher
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(
+        gzip.compress(b"a" * (MAX_BYTES + 1)), headers={"Content-Encoding": "gzip"}
+    )
+
+    with pytest.raises(TooLargeError):
+        fetcher.get(url(httpserver, "/feed"))
+
+
+def test_a_url_with_non_ascii_characters_is_sent_percent_encoded(
+    httpserver: HTTPServer, fetcher: Fetcher
+) -> None:
+    httpserver.expect_request("/nieuws/café").respond_with_data("<rss/>")
+
+    result = fetcher.get(url(httpserver, "/nieuws/café"))
+
+    assert result.body == b"<rss/>"
+    assert result.url.endswith("/nieuws/caf%C3%A9")
+
+
+def test_cookies_a_server_sets_are_never_sent_back(
+    httpserver: HTTPServer, fetcher: Fetcher
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(
+        "<rss/>", headers={"Set-Cookie": "session=abc; Path=/"}
+    )
+
+    fetcher.get(url(httpserver, "/feed"))
+    fetcher.get(url(httpserver, "/feed"))
+
+    assert all("Cookie" not in request.headers for request, _ in httpserver.log)
