@@ -114,7 +114,8 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
         else (_fetch(app, state) for state in states)
     )
     result = PollResult()
-    polled: list[dict[str, Any]] = []
+    unchanged: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
     for state, fetched in zip(states, fetches, strict=True):
         outcome = _parse(state, fetched, now) if isinstance(fetched, _Body) else fetched
         if isinstance(outcome, _Busy):
@@ -122,16 +123,19 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
             delay = 1000 * math.ceil(outcome.wait)
             result.busy.setdefault(delay, []).append(state.id)
         elif isinstance(outcome, _Unchanged):
-            polled.append(_unchanged(app, state, outcome.result, now))
+            unchanged.append(_unchanged(app, state, outcome.result, now))
         elif isinstance(outcome, _Changed):
             new_items, row = _changed(app, state, outcome, now)
             result.new_items += new_items
-            polled.append(row)
+            changed.append(row)
         else:
             _record_failure(app, state.id, outcome.error, now)
-    if polled:
+    if unchanged or changed:
         with app.engine.begin() as connection:
-            connection.execute(_POLLED.values(last_polled_at=now), polled)
+            if unchanged:
+                connection.execute(_POLLED.values(last_polled_at=now), unchanged)
+            if changed:
+                connection.execute(_POLLED.values(last_polled_at=now, **_BODY), changed)
     return result
 
 
@@ -259,9 +263,6 @@ def _polled_row(
         "b_id": state.id,
         "b_etag": result.etag or state.etag,
         "b_last_modified": result.last_modified or state.last_modified,
-        "b_hash": state.content_hash,
-        "b_seen": state.seen_keys,
-        "b_snapshot": state.snapshot,
         "b_status": status[:200],
         "b_interval": int(interval.total_seconds()),
         "b_next": now + jittered(interval, _rng),
@@ -274,9 +275,6 @@ _POLLED = (
     .values(
         etag=bindparam("b_etag"),
         last_modified=bindparam("b_last_modified"),
-        content_hash=bindparam("b_hash"),
-        seen_keys=bindparam("b_seen"),
-        snapshot=bindparam("b_snapshot"),
         last_status=bindparam("b_status"),
         error_count=0,
         last_error=None,
@@ -286,7 +284,13 @@ _POLLED = (
         next_poll_at=bindparam("b_next"),
     )
 )
-"""Every source of a batch that answered, recorded by one statement."""
+"""Every source of a batch that answered, recorded by one statement (one more for those
+whose body changed, with what the next poll compares against)."""
+_BODY: dict[str, Any] = {
+    "content_hash": bindparam("b_hash"),
+    "seen_keys": bindparam("b_seen"),
+    "snapshot": bindparam("b_snapshot"),
+}
 
 
 def _next_interval(app: App, state: _State, fetched: _Fetched) -> timedelta:
