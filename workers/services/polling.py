@@ -136,6 +136,14 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
                 connection.execute(_POLLED.values(last_polled_at=now), unchanged)
             if changed:
                 connection.execute(_POLLED.values(last_polled_at=now, **_BODY), changed)
+    log.info(
+        "sources.polled",
+        sources=len(states),
+        unchanged=len(unchanged),
+        changed=len(changed),
+        busy=sum(len(ids) for ids in result.busy.values()),
+        new_items=len(result.new_items),
+    )
     return result
 
 
@@ -251,7 +259,7 @@ def _changed(
         b_seen=" ".join(dict.fromkeys(keys)),
         b_snapshot=fetched.snapshot if fetched.snapshot is not None else state.snapshot,
     )
-    log.info("source.polled", source_id=state.id, outcome=fetched.outcome[:40], new=len(new_ids))
+    log.debug("source.polled", source_id=state.id, outcome=fetched.outcome[:40], new=len(new_ids))
     count("polls", "changed")
     return new_ids, row
 
