@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
@@ -64,6 +64,7 @@ class Fetcher:
         timeout: float,
         max_bytes: int,
         allowed_networks: Sequence[IPNetwork] = (),
+        connections: int = 50,
     ) -> None:
         self.max_bytes = max_bytes
         self.body_seconds = 3 * timeout
@@ -80,8 +81,8 @@ class Fetcher:
         ]
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=50,
-            max_keepalive_connections=20,
+            max_connections=connections,
+            max_keepalive_connections=connections,
             keepalive_expiry=5.0,
             network_backend=GuardedBackend(allowed_networks),
         )
@@ -96,8 +97,8 @@ class Fetcher:
         if last_modified:
             headers.append((b"If-Modified-Since", last_modified.encode("latin-1", "replace")))
         for _ in range(MAX_REDIRECTS + 1):
-            url = _wire_url(url)
-            with self._open("GET", url, headers) as response:
+            url, wire = _wire_url(url)
+            with self._open("GET", wire, headers) as response:
                 response_headers = _headers(response)
                 location = response_headers.get("location")
                 if response.status in _REDIRECTS and location:
@@ -111,22 +112,22 @@ class Fetcher:
 
     def post_json(self, url: str, payload: Any, *, headers: Mapping[str, str]) -> None:
         """POST JSON to ``url``; raise a SourceError unless the receiver answers 2xx."""
-        url = _wire_url(url)
+        _, wire = _wire_url(url)
         content = json.dumps(payload).encode("utf-8")
         extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
         extra.append((b"Content-Type", b"application/json"))
-        with self._open("POST", url, extra, content) as response:
+        with self._open("POST", wire, extra, content) as response:
             response_headers = _headers(response)
             if response.status in _REDIRECTS:
                 raise PermanentError(f"webhook answered a redirect ({response.status})")
+            # The status is the answer; the receiver's body is not read (it could be endless).
             _raise_for_status(response.status, response_headers)
-            response.read()
 
     @contextmanager
     def _open(
         self,
         method: str,
-        url: str,
+        url: httpcore.URL,
         headers: list[tuple[bytes, bytes]],
         content: bytes | None = None,
     ) -> Iterator[httpcore.Response]:
@@ -153,7 +154,8 @@ class Fetcher:
         second would never time out; the budget bounds the whole body. The cap counts
         decoded bytes and no decoder may produce more than it, so a gzip bomb stops there.
         """
-        decoders = _decoders(headers.get("content-encoding", ""))
+        empty = response.status in (204, 304)
+        decoders = [] if empty else _decoders(headers.get("content-encoding", ""))
         chunks: list[bytes] = []
         size = 0
         deadline = time.monotonic() + self.body_seconds
@@ -197,23 +199,45 @@ class Fetcher:
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
-def _wire_url(url: str) -> str:
-    """The URL as it goes on the wire: only http(s), the host in IDNA and the path
-    percent-encoded."""
+def _wire_url(url: str) -> tuple[str, httpcore.URL]:
+    """The URL as it goes on the wire: only http(s), the host in IDNA, the path (with its
+    ``;parameters``) and query percent-encoded. Credentials in a URL are refused."""
     _check_scheme(url)
-    if url.isascii() and " " not in url:
-        return url
+    if not url.isascii() or any(c in url for c in _UNSAFE):
+        try:
+            url = str(httpx.URL(url))
+        except httpx.InvalidURL as exc:
+            raise PermanentError(f"invalid URL: {exc}") from exc
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        raise PermanentError("URLs with credentials are not fetched")
     try:
-        return str(httpx.URL(url))
-    except httpx.InvalidURL as exc:
+        port = parts.port
+    except ValueError as exc:
         raise PermanentError(f"invalid URL: {exc}") from exc
+    if not parts.hostname:
+        raise PermanentError("invalid URL: no host")
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return url, httpcore.URL(
+        scheme=parts.scheme.lower().encode("ascii"),
+        host=parts.hostname.encode("ascii"),
+        port=port,
+        target=target.encode("ascii"),
+    )
+
+
+_UNSAFE = frozenset(' "<>\\^`{|}')
 
 
 def _headers(response: httpcore.Response) -> dict[str, str]:
     """Response headers by lower-case name; repeated ones joined by commas."""
     headers: dict[str, str] = {}
     for raw_name, raw_value in response.headers:
-        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+        name = raw_name.decode("latin-1").lower()
+        try:
+            value = raw_value.decode("utf-8")
+        except UnicodeDecodeError:
+            value = raw_value.decode("latin-1")
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return headers
 
@@ -226,8 +250,7 @@ def _decoders(encoding: str) -> list[Any]:
             decoders.append(zlib.decompressobj(zlib.MAX_WBITS | 16))
         elif name == "deflate":
             decoders.append(_Deflate())
-        elif name != "identity":
-            raise PermanentError(f"unsupported content encoding {name!r}")
+        # Anything else ("identity", or a misconfigured "utf-8") passes through, as in httpx.
     return decoders
 
 

@@ -41,9 +41,16 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-@dramatiq.actor(queue_name=QUEUE_POLL, **_ONCE)
-def poll(source_ids: list[int]) -> None:
+# A batch's fetches overlap, but a few slow hosts can hold it for minutes; its results
+# are recorded when the whole batch is back, so it is not cut short by a time limit.
+_POLL = {**_ONCE, "time_limit": 1_800_000}
+
+
+@dramatiq.actor(queue_name=QUEUE_POLL, **_POLL)
+def poll(source_ids: list[int] | int) -> None:
     """Fetch a batch of sources and hand each new item to detection."""
+    if isinstance(source_ids, int):  # a message queued before polls were batched
+        source_ids = [source_ids]
     result = poll_sources(current_app(), source_ids, _now())
     for delay, busy in result.busy.items():  # the host is busy: wait, without a retry
         poll.send_with_options(args=(busy,), delay=delay)

@@ -109,7 +109,7 @@ class RedisHostLimiter:
         token = uuid.uuid4().hex
         waited = int(
             self._acquire(  # type: ignore[no-untyped-call]
-                keys=[self._prefix + host, self._prefix + host + ":flying"],
+                keys=self._keys(host),
                 args=[int(interval * 1000), self.concurrency, token, int(self.lease * 1000)],
             )
         )
@@ -120,4 +120,8 @@ class RedisHostLimiter:
     def release(self, host: str, grant: Grant) -> None:
         """Free the in-flight slot."""
         if self.concurrency:
-            self._redis.zrem(self._prefix + host + ":flying", grant.token)
+            self._redis.zrem(self._keys(host)[1], grant.token)
+
+    def _keys(self, host: str) -> list[str]:
+        """The host's spacing key and in-flight set, in one Redis Cluster slot."""
+        return [f"{self._prefix}{{{host}}}", f"{self._prefix}{{{host}}}:flying"]

@@ -306,3 +306,28 @@ def test_cookies_a_server_sets_are_never_sent_back(
     fetcher.get(url(httpserver, "/feed"))
 
     assert all("Cookie" not in request.headers for request, _ in httpserver.log)
+
+
+def test_an_unknown_content_encoding_passes_through(
+    httpserver: HTTPServer, fetcher: Fetcher
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(
+        "<rss/>", headers={"Content-Encoding": "utf-8"}
+    )
+
+    assert fetcher.get(url(httpserver, "/feed")).body == b"<rss/>"
+
+
+def test_path_parameters_are_sent_as_they_are(httpserver: HTTPServer, fetcher: Fetcher) -> None:
+    httpserver.expect_request("/careers;jsessionid=AB12/feed").respond_with_data("<rss/>")
+
+    fetcher.get(url(httpserver, "/careers;jsessionid=AB12/feed?x=1"))
+
+    request, _ = httpserver.log[0]
+    assert request.path == "/careers;jsessionid=AB12/feed"
+    assert request.query_string == b"x=1"
+
+
+def test_a_url_with_credentials_is_refused(fetcher: Fetcher) -> None:
+    with pytest.raises(PermanentError, match="credentials"):
+        fetcher.get("https://user:secret@example.com/feed")

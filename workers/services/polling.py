@@ -125,7 +125,11 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
         elif isinstance(outcome, _Unchanged):
             unchanged.append(_unchanged(app, state, outcome.result, now))
         elif isinstance(outcome, _Changed):
-            new_items, row = _changed(app, state, outcome, now)
+            try:
+                new_items, row = _changed(app, state, outcome, now)
+            except Exception as exc:  # e.g. the database refused a row: this source's error
+                _record_failure(app, state.id, _failure(state, exc).error, now)
+                continue
             result.new_items += new_items
             changed.append(row)
         else:
@@ -220,7 +224,10 @@ def _fetch_politely(app: App, state: _State, spacing: float) -> FetchResult | fl
     try:
         return app.fetcher.get(state.url, etag=state.etag, last_modified=state.last_modified)
     finally:
-        app.hosts.release(host, grant)
+        try:
+            app.hosts.release(host, grant)
+        except Exception:  # the slot's lease frees it; the fetch's own outcome stands
+            log.warning("host.release_failed", source_id=state.id, exc_info=True)
 
 
 def _unchanged(app: App, state: _State, result: FetchResult, now: datetime) -> dict[str, Any]:
@@ -269,8 +276,8 @@ def _polled_row(
 ) -> dict[str, Any]:
     return {
         "b_id": state.id,
-        "b_etag": result.etag or state.etag,
-        "b_last_modified": result.last_modified or state.last_modified,
+        "b_etag": _fits(result.etag, 500) or state.etag,
+        "b_last_modified": _fits(result.last_modified, 100) or state.last_modified,
         "b_status": status[:200],
         "b_interval": int(interval.total_seconds()),
         "b_next": now + jittered(interval, _rng),
@@ -378,7 +385,7 @@ def _store_entries(app: App, source_id: int, entries: list[Entry], now: datetime
                     "source_id": source_id,
                     "key": entry.key,
                     "title": entry.title[:2000],
-                    "link": entry.link,
+                    "link": _fits(entry.link, 2000),
                     "summary": entry.summary[:20000],
                     "payload": entry.payload,
                     "published_at": entry.published_at,
@@ -403,7 +410,9 @@ def _record_failure(app: App, source_id: int, exc: SourceError, now: datetime) -
     permanent failure."""
     settings = app.settings
     with transaction(app.sessions) as session:
-        source = session.get_one(Source, source_id)
+        source = session.get(Source, source_id)
+        if source is None:  # deleted while it was polled
+            return
         source.error_count += 1
         source.failing_since = source.failing_since or now
         source.last_error = str(exc)[:2000]
@@ -433,6 +442,12 @@ def _record_failure(app: App, source_id: int, exc: SourceError, now: datetime) -
 
 def _digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
+
+
+def _fits(value: str | None, length: int) -> str | None:
+    """A validator or link that fits its column; one too long is not kept (a cut ETag
+    would never match, a cut link would lead nowhere)."""
+    return value if value is None or len(value) <= length else None
 
 
 def _short(key: str) -> str:
