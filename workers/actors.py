@@ -52,8 +52,6 @@ def poll(source_ids: list[int] | int) -> None:
     if isinstance(source_ids, int):  # a message queued before polls were batched
         source_ids = [source_ids]
     result = poll_sources(current_app(), source_ids, _now())
-    for delay, busy in result.busy.items():  # the host is busy: wait, without a retry
-        poll.send_with_options(args=(busy,), delay=delay)
     for item_id in result.new_items:
         detect.send(item_id)
 

@@ -11,7 +11,6 @@ on their own; a source that fails permanently for days is disabled with its reas
 from __future__ import annotations
 
 import hashlib
-import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,10 +42,9 @@ POLL_BATCH = 50
 
 @dataclass
 class PollResult:
-    """New items to detect, and the sources whose host was busy by milliseconds to wait."""
+    """New items to detect."""
 
     new_items: list[int] = field(default_factory=list)
-    busy: dict[int, list[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -116,12 +114,15 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
     result = PollResult()
     unchanged: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
+    busy: list[dict[str, Any]] = []
     for state, fetched in zip(states, fetches, strict=True):
         outcome = _parse(state, fetched, now) if isinstance(fetched, _Body) else fetched
         if isinstance(outcome, _Busy):
+            # The host is busy: the source is due again when its slot frees, and the
+            # scheduler takes it then (no retry spent, no message held back meanwhile).
             count("polls", "host busy")
-            delay = 1000 * math.ceil(outcome.wait)
-            result.busy.setdefault(delay, []).append(state.id)
+            wait = timedelta(seconds=max(outcome.wait, 1.0))
+            busy.append({"b_id": state.id, "b_next": now + wait})
         elif isinstance(outcome, _Unchanged):
             unchanged.append(_unchanged(app, state, outcome.result, now))
         elif isinstance(outcome, _Changed):
@@ -134,8 +135,10 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
             changed.append(row)
         else:
             _record_failure(app, state.id, outcome.error, now)
-    if unchanged or changed:
+    if unchanged or changed or busy:
         with app.engine.begin() as connection:
+            if busy:
+                connection.execute(_BUSY, busy)
             if unchanged:
                 connection.execute(_POLLED.values(last_polled_at=now), unchanged)
             if changed:
@@ -145,7 +148,7 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
         sources=len(states),
         unchanged=len(unchanged),
         changed=len(changed),
-        busy=sum(len(ids) for ids in result.busy.values()),
+        busy=len(busy),
         new_items=len(result.new_items),
     )
     return result
@@ -301,6 +304,9 @@ _POLLED = (
 )
 """Every source of a batch that answered, recorded by one statement (one more for those
 whose body changed, with what the next poll compares against)."""
+_BUSY = (
+    update(Source).where(Source.id == bindparam("b_id")).values(next_poll_at=bindparam("b_next"))
+)
 _BODY: dict[str, Any] = {
     "content_hash": bindparam("b_hash"),
     "seen_keys": bindparam("b_seen"),
