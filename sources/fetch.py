@@ -255,7 +255,7 @@ def _decoders(encoding: str) -> list[Any]:
 
 
 class _Deflate:
-    """ "deflate" as servers send it: zlib-wrapped, or (often) raw."""
+    """Deflate as servers send it: zlib-wrapped, or (often) raw."""
 
     def __init__(self) -> None:
         self._decoder: Any = None

@@ -1,11 +1,12 @@
 """Poll: fetch sources politely, parse what changed, store new items once.
 
 Sources are polled in batches: one query loads a batch, its fetches run at once on the
-process's fetch pool, and every source that answered a 304 or an identical body is
-recorded by one statement. Polite: robots.txt is obeyed and one request per host per
-interval is shared by every worker; Retry-After is honoured. Cheap: a 304 or an
-unchanged body costs no parse. Self-healing: failures back off with jitter and recover
-on their own; a source that fails permanently for days is disabled with its reason.
+process's fetch pool, and every source that answered is recorded by one statement.
+Polite: robots.txt is obeyed, requests per host are spaced and limited in number across
+every worker, and Retry-After is honoured. Cheap: a 304 or an unchanged body costs no
+parse, and a changed feed stores only the entries its last body did not have.
+Self-healing: failures back off with jitter and recover on their own; a source that fails
+permanently for days is disabled with its reason.
 """
 
 from __future__ import annotations
@@ -318,22 +319,19 @@ def _next_interval(app: App, state: _State, fetched: _Fetched) -> timedelta:
     """From the feed's own entry dates (a page's from the changes seen so far), the
     server's hints and the configured bounds."""
     settings = app.settings
-    recent: list[datetime | None]
     if state.kind in PAGE_KINDS:
         with app.engine.connect() as connection:
-            recent = list(
-                connection.scalars(
-                    select(Item.published_at)
-                    .where(Item.source_id == state.id, Item.published_at.is_not(None))
-                    .order_by(Item.published_at.desc())
-                    .limit(11)
-                )
-            )
+            dates = connection.scalars(
+                select(Item.published_at)
+                .where(Item.source_id == state.id, Item.published_at.is_not(None))
+                .order_by(Item.published_at.desc())
+                .limit(11)
+            ).all()
     else:
-        dates = [e.published_at for e in fetched.entries if e.published_at is not None]
-        recent = [*sorted(dates, reverse=True)]
+        dates = [e.published_at for e in fetched.entries]
+    recent = sorted((t for t in dates if t is not None), reverse=True)
     return adaptive_interval(
-        entry_times=[t for t in recent[:11] if t is not None],
+        entry_times=recent[:11],
         hint=fetched.hint,
         default=timedelta(seconds=settings.poll_interval),
         minimum=timedelta(seconds=settings.min_poll_interval),
