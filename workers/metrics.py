@@ -15,15 +15,20 @@ COUNTERS = {
     "polls": ("keepwarm_polls_total", "Source polls by outcome.", "outcome"),
     "deliveries": ("keepwarm_deliveries_total", "Delivery attempts by result.", "result"),
     "decisions": ("keepwarm_moment_decisions_total", "Routing decisions by status.", "status"),
+    "parse_cpu": (
+        "keepwarm_parse_cpu_seconds_total",
+        "CPU seconds spent parsing changed bodies, by source kind.",
+        "kind",
+    ),
 }
 _counters: dict[str, Any] = {}
 
 
-def count(name: str, label: str) -> None:
-    """Add one to a counter; a no-op where metrics are off."""
+def count(name: str, label: str, amount: float = 1.0) -> None:
+    """Add to a counter (one, unless told); a no-op where metrics are off."""
     counter = _counters.get(name)
     if counter is not None:
-        counter.labels(label).inc()
+        counter.labels(label).inc(amount)
 
 
 class KeepwarmMetrics(Middleware):

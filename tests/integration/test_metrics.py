@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -65,4 +66,6 @@ def test_a_worker_counts_its_polls_for_prometheus(
         worker.wait(timeout=30)
         site.stop()
     assert 'keepwarm_polls_total{outcome="changed"} 1.0' in text
+    parse_cpu = re.search(r'keepwarm_parse_cpu_seconds_total\{kind="feed"\} (\S+)', text)
+    assert parse_cpu is not None and float(parse_cpu.group(1)) > 0
     assert "dramatiq_messages_total" in text

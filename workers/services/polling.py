@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -203,10 +204,13 @@ def _fetch(app: App, state: _State) -> _Busy | _Unchanged | _Body | _Failed:
 
 def _parse(state: _State, body: _Body, now: datetime) -> _Changed | _Failed:
     """The entries of a changed body."""
+    started = time.thread_time()
     try:
         return _Changed(body.result, body.digest, _changed_entries(state, body.result, now))
     except Exception as exc:
         return _failure(state, exc)
+    finally:
+        count("parse_cpu", state.kind, time.thread_time() - started)
 
 
 def _failure(state: _State, exc: Exception) -> _Failed:
