@@ -1,7 +1,7 @@
 """Refusing connections to non-public addresses, checked on the address actually used.
 
-The check sits in the network backend under the HTTP client, after DNS resolution, so neither a
-redirect nor a DNS answer that changes between check and connect can reach an
+The check sits where the HTTP client opens its sockets, after DNS resolution, so neither
+a redirect nor a DNS answer that changes between check and connect can reach an
 internal address.
 """
 
@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterable, Sequence
-from typing import Any
-
-import httpcore
+from collections.abc import Sequence
 
 from sources import BlockedAddressError
 
@@ -58,32 +55,34 @@ def check_address(address: str, allowed: Sequence[IPNetwork] = ()) -> None:
         raise BlockedAddressError(f"refusing to connect to non-public address {ip}")
 
 
-class GuardedBackend(httpcore.SyncBackend):
-    """Resolves the host itself, checks every address, and connects to a checked one."""
+def connect_checked(
+    address: tuple[str, int],
+    timeout: float | None = None,
+    source_address: tuple[str, int] | None = None,
+    *,
+    allowed: Sequence[IPNetwork] = (),
+    connect_timeout: float = 5.0,
+) -> socket.socket:
+    """Resolve the host, check every address it has, and connect to a checked one.
 
-    def __init__(self, allowed: Sequence[IPNetwork]) -> None:
-        self._allowed = tuple(allowed)
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        """Connect to the first resolved address that is allowed; refuse if none is."""
+    Shaped like ``socket.create_connection``, which ``http.client`` calls to connect:
+    ``timeout`` is the socket's timeout once connected.
+    """
+    host, port = address
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    for info in infos:
+        check_address(str(info[4][0]), allowed)
+    last_error: OSError | None = None
+    for family, kind, proto, _, sockaddr in infos:
+        sock = socket.socket(family, kind, proto)
         try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
-        addresses = [str(info[4][0]) for info in infos]
-        for address in addresses:
-            check_address(address, self._allowed)
-        last_error: Exception | None = None
-        for address in addresses:
-            try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
-            except httpcore.ConnectError as exc:
-                last_error = exc
-        raise last_error or httpcore.ConnectError(f"no address for {host}")
+            sock.settimeout(connect_timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(sockaddr)
+            sock.settimeout(timeout)
+            return sock
+        except OSError as exc:
+            sock.close()
+            last_error = exc
+    raise last_error or OSError(f"no address for {host}")

@@ -127,6 +127,18 @@ def test_a_slow_drip_is_cut_off_by_the_body_budget(raw_server: Any) -> None:
     assert time.monotonic() - started < 8  # not after the 10 s the drip would take
 
 
+def test_a_body_cut_short_is_a_transient_error(raw_server: Any) -> None:
+    def handle(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", "1000")
+        h.end_headers()
+        h.wfile.write(b"<rss>")  # and the connection closes
+
+    fetcher = Fetcher(user_agent="t", timeout=5, max_bytes=1_000_000, allowed_networks=LOOPBACK)
+    with pytest.raises(TransientError, match="before the body ended"):
+        fetcher.get(raw_server(handle) + "/feed")
+
+
 def test_robots_txt_that_forbids_is_obeyed(app: App, httpserver: HTTPServer) -> None:
     httpserver.clear_all_handlers()
     httpserver.expect_request("/robots.txt").respond_with_data(

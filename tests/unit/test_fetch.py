@@ -5,9 +5,11 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import socket
+import threading
 import zlib
 from collections.abc import Iterator
-from typing import Any
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -331,3 +333,60 @@ def test_path_parameters_are_sent_as_they_are(httpserver: HTTPServer, fetcher: F
 def test_a_url_with_credentials_is_refused(fetcher: Fetcher) -> None:
     with pytest.raises(PermanentError, match="credentials"):
         fetcher.get("https://user:secret@example.com/feed")
+
+
+class _KeepAliveHandler(BaseHTTPRequestHandler):
+    """Answers HTTP/1.1 with a length, so the client may keep the connection; records the
+    client port of every request, and drops the connection after each answer if told."""
+
+    protocol_version = "HTTP/1.1"
+    ports: ClassVar[list[int]] = []
+    drop = False
+
+    def do_GET(self) -> None:
+        type(self).ports.append(self.client_address[1])
+        self.send_response(200)
+        self.send_header("Content-Length", "6")
+        self.end_headers()
+        self.wfile.write(b"<rss/>")
+        # Dropped without a "Connection: close": the client learns it on its next request.
+        self.close_connection = self.drop
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def keepalive_server() -> Iterator[tuple[str, type[_KeepAliveHandler]]]:
+    handler = type("Handler", (_KeepAliveHandler,), {"ports": []})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", handler
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_connection_is_kept_alive_between_fetches(
+    keepalive_server: tuple[str, type[_KeepAliveHandler]], fetcher: Fetcher
+) -> None:
+    base, handler = keepalive_server
+
+    for _ in range(3):
+        assert fetcher.get(f"{base}/feed").body == b"<rss/>"
+
+    assert len(handler.ports) == 3
+    assert len(set(handler.ports)) == 1  # one connection for the three requests
+
+
+def test_a_kept_connection_the_server_dropped_is_replaced_without_an_error(
+    keepalive_server: tuple[str, type[_KeepAliveHandler]], fetcher: Fetcher
+) -> None:
+    base, handler = keepalive_server
+    handler.drop = True
+
+    for _ in range(3):
+        assert fetcher.get(f"{base}/feed").body == b"<rss/>"
+
+    assert len(handler.ports) == 3
+    assert len(set(handler.ports)) == 3  # a new connection each time, none failed
