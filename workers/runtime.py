@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import FrameType
@@ -68,8 +69,10 @@ def run_embedded(app: App, *, once: bool, stop: StopFlag | None = None) -> int:
         worker.stop()
 
 
-def drain(app: App, *, max_rounds: int = 5) -> int:
-    """Tick and wait for every queue to empty, until a tick finds nothing owed."""
+def drain(app: App, *, max_rounds: int = 1000) -> int:
+    """Tick and wait for every queue to empty, until a tick finds nothing owed and no
+    source this run has not polled yet is due within moments (one its host's limits put
+    off for a second or two)."""
     from dramatiq.brokers.stub import StubBroker
 
     from workers.actors import ENQUEUE, QUEUES
@@ -78,6 +81,7 @@ def drain(app: App, *, max_rounds: int = 5) -> int:
     stub = broker
     assert isinstance(stub, StubBroker), "draining needs the embedded in-memory broker"
 
+    started = datetime.now(UTC)
     total = 0
     for _ in range(max_rounds):
         sent = tick(app, datetime.now(UTC), ENQUEUE, grace=timedelta(0))
@@ -85,6 +89,35 @@ def drain(app: App, *, max_rounds: int = 5) -> int:
         for queue in QUEUES:
             stub.join(queue, fail_fast=False)
         if sent == 0:
-            return total
+            wait = _put_off(app, started)
+            if wait is None:
+                return total
+            time.sleep(wait)
     log.warning("drain.incomplete", rounds=max_rounds)
     return total
+
+
+PUT_OFF_HORIZON = timedelta(seconds=30)
+
+
+def _put_off(app: App, started: datetime) -> float | None:
+    """Seconds until the next source not polled since ``started`` is due, if that is
+    within the horizon; None when there is none (every one polled, or scheduled later)."""
+    from sqlalchemy import func, or_, select
+
+    from models.schema import Source
+
+    now = datetime.now(UTC)
+    with app.sessions() as session:
+        due = session.scalar(
+            select(func.min(Source.next_poll_at)).where(
+                Source.enabled,
+                or_(Source.last_polled_at.is_(None), Source.last_polled_at < started),
+                Source.next_poll_at <= now + PUT_OFF_HORIZON,
+            )
+        )
+    if due is None:
+        return None
+    if due.tzinfo is None:  # SQLite gives naive datetimes back
+        due = due.replace(tzinfo=UTC)
+    return max(0.0, (due - now).total_seconds())
