@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 import zlib
@@ -17,7 +18,6 @@ from http.client import (
     HTTPException,
     HTTPResponse,
     HTTPSConnection,
-    InvalidURL,
     RemoteDisconnected,
 )
 from types import TracebackType
@@ -76,6 +76,7 @@ class Fetcher:
         max_bytes: int,
         allowed_networks: Sequence[IPNetwork] = (),
         connections: int = 50,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.max_bytes = max_bytes
         self.body_seconds = 3 * timeout
@@ -88,7 +89,8 @@ class Fetcher:
             "Accept": b"*/*",
             "Accept-Encoding": b"gzip, deflate",
         }
-        self._ssl = httpx.create_ssl_context(trust_env=False)
+        # Certificates are checked against certifi's authorities unless told otherwise.
+        self._ssl = ssl_context or httpx.create_ssl_context(trust_env=False)
         self._max_idle = connections
         self._idle: dict[_Origin, list[tuple[float, HTTPConnection]]] = {}
         self._idle_count = 0
@@ -270,10 +272,10 @@ def _translated() -> Iterator[None]:
         raise
     except TimeoutError as exc:
         raise TransientError("timed out") from exc
-    except (InvalidURL, ValueError) as exc:
-        raise PermanentError(f"invalid URL: {exc}") from exc
-    except (OSError, HTTPException) as exc:
+    except (OSError, HTTPException) as exc:  # a certificate refused among them
         raise TransientError(f"connection failed: {exc or type(exc).__name__}") from exc
+    except ValueError as exc:  # http.client's InvalidURL is one
+        raise PermanentError(f"invalid URL: {exc}") from exc
 
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})

@@ -127,6 +127,17 @@ def test_a_slow_drip_is_cut_off_by_the_body_budget(raw_server: Any) -> None:
     assert time.monotonic() - started < 8  # not after the 10 s the drip would take
 
 
+def test_a_server_that_does_not_answer_times_out(raw_server: Any) -> None:
+    def handle(h: BaseHTTPRequestHandler) -> None:
+        time.sleep(3)  # silent well past the read timeout
+
+    fetcher = Fetcher(user_agent="t", timeout=0.5, max_bytes=1_000_000, allowed_networks=LOOPBACK)
+    started = time.monotonic()
+    with pytest.raises(TransientError, match="timed out"):
+        fetcher.get(raw_server(handle) + "/feed")
+    assert time.monotonic() - started < 2
+
+
 def test_a_body_cut_short_is_a_transient_error(raw_server: Any) -> None:
     def handle(h: BaseHTTPRequestHandler) -> None:
         h.send_response(200)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import socket
+import ssl
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
+import trustme
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -390,3 +392,82 @@ def test_a_kept_connection_the_server_dropped_is_replaced_without_an_error(
 
     assert len(handler.ports) == 3
     assert len(set(handler.ports)) == 3  # a new connection each time, none failed
+
+
+@pytest.fixture
+def authority() -> trustme.CA:
+    return trustme.CA()
+
+
+TlsServer = Callable[[str], tuple[str, type[_KeepAliveHandler]]]
+
+
+@pytest.fixture
+def tls_server(authority: trustme.CA) -> Iterator[TlsServer]:
+    """HTTPS servers on 127.0.0.1 with a certificate for a given name, signed by the
+    test's own authority."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(name: str) -> tuple[str, type[_KeepAliveHandler]]:
+        handler = type("Handler", (_KeepAliveHandler,), {"ports": []})
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        authority.issue_cert(name).configure_cert(context)
+        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+        httpd.daemon_threads = True
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+        return f"https://127.0.0.1:{httpd.server_address[1]}", handler
+
+    yield start
+    for httpd in servers:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def trusting(authority: trustme.CA) -> Fetcher:
+    context = ssl.create_default_context()
+    authority.configure_trust(context)
+    return Fetcher(
+        user_agent="t",
+        timeout=5,
+        max_bytes=MAX_BYTES,
+        allowed_networks=LOOPBACK,
+        ssl_context=context,
+    )
+
+
+def test_https_is_fetched_over_a_verified_kept_alive_connection(
+    tls_server: TlsServer, authority: trustme.CA
+) -> None:
+    base, handler = tls_server("127.0.0.1")
+
+    with trusting(authority) as fetcher:
+        assert fetcher.get(f"{base}/feed").body == b"<rss/>"
+        assert fetcher.get(f"{base}/feed").body == b"<rss/>"
+
+    assert len(handler.ports) == 2
+    assert len(set(handler.ports)) == 1
+
+
+def test_a_certificate_no_known_authority_signed_is_refused(
+    tls_server: TlsServer, fetcher: Fetcher
+) -> None:
+    base, handler = tls_server("127.0.0.1")
+
+    with pytest.raises(TransientError, match="CERTIFICATE_VERIFY_FAILED"):
+        fetcher.get(f"{base}/feed")
+    assert handler.ports == []
+
+
+def test_a_certificate_for_another_name_is_refused(
+    tls_server: TlsServer, authority: trustme.CA
+) -> None:
+    base, handler = tls_server("feeds.example")
+
+    with (
+        trusting(authority) as fetcher,
+        pytest.raises(TransientError, match="CERTIFICATE_VERIFY_FAILED"),
+    ):
+        fetcher.get(f"{base}/feed")
+    assert handler.ports == []
