@@ -52,6 +52,7 @@ class RobotsCache:
         self._fetcher = fetcher
         self._agent = agent
         self._rules: OrderedDict[str, HostRules] = OrderedDict()
+        self._pending: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
     def check(self, url: str) -> float | None:
@@ -64,20 +65,34 @@ class RobotsCache:
         return rules.crawl_delay(self._agent)
 
     def rules_for(self, url: str) -> HostRules:
-        """The host's rules, fetched when unknown or stale."""
+        """The host's rules, fetched when unknown or stale: once, however many threads
+        ask at the same moment."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        with self._lock:
-            cached = self._rules.get(origin)
-            if cached is not None and time.monotonic() - cached.fetched < self._ttl(cached):
-                self._rules.move_to_end(origin)
-                return cached
-        rules = self._fetch(origin)
-        with self._lock:
-            self._rules[origin] = rules
-            while len(self._rules) > MAX_HOSTS:
-                self._rules.popitem(last=False)
-        return rules
+        while True:
+            with self._lock:
+                cached = self._rules.get(origin)
+                if cached is not None and time.monotonic() - cached.fetched < self._ttl(cached):
+                    self._rules.move_to_end(origin)
+                    return cached
+                pending = self._pending.get(origin)
+                fetching = pending is None
+                if pending is None:
+                    pending = self._pending[origin] = threading.Event()
+            if not fetching:
+                pending.wait()  # another thread is fetching it: its answer is ours
+                continue
+            try:
+                rules = self._fetch(origin)
+                with self._lock:
+                    self._rules[origin] = rules
+                    while len(self._rules) > MAX_HOSTS:
+                        self._rules.popitem(last=False)
+                return rules
+            finally:
+                with self._lock:
+                    del self._pending[origin]
+                pending.set()
 
     def _fetch(self, origin: str) -> HostRules:
         now = time.monotonic()
