@@ -399,7 +399,7 @@ def workers_parse_cpu(ports: list[int]) -> float:
         text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
         for family in text_string_to_metric_families(text):
             if family.name == "keepwarm_parse_cpu_seconds":
-                total += sum(sample.value for sample in family.samples)
+                total += sum(s.value for s in family.samples if s.name.endswith("_total"))
     return total
 
 

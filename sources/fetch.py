@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import heapq
 import json
+import socket
 import ssl
 import threading
 import time
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -18,6 +20,7 @@ from http.client import (
     HTTPException,
     HTTPResponse,
     HTTPSConnection,
+    InvalidURL,
     RemoteDisconnected,
 )
 from types import TracebackType
@@ -94,6 +97,8 @@ class Fetcher:
         self._max_idle = connections
         self._idle: dict[_Origin, list[tuple[float, HTTPConnection]]] = {}
         self._idle_count = 0
+        self._swept = time.monotonic()
+        self._closed = False
         self._lock = threading.Lock()
 
     def get(
@@ -107,20 +112,30 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified.encode("latin-1", "replace")
         for _ in range(MAX_REDIRECTS + 1):
             url, origin, target = _wire_url(url)
-            connection, response = self._send(origin, "GET", target, headers)
+            # Each request, headers and body included, has a deadline: past it, the
+            # watchdog shuts the socket, whatever the server trickles (headers, chunk
+            # trailers, endless 1xx answers) and however http.client reads it.
+            deadline = time.monotonic() + self.body_seconds
+            watch = _WATCHDOG.watch(deadline)
+            connection: HTTPConnection | None = None
             done = False
             try:
-                response_headers = _headers(response)
-                location = response_headers.get("location")
-                if response.status in _REDIRECTS and location:
-                    url = urljoin(url, location)
-                    continue
-                _raise_for_status(response.status, response_headers)
-                # A 304 is read to its end as well, so its connection goes back to the pool.
-                body = self._read_capped(response, response_headers)
-                done = True
+                with _translated(deadline):
+                    connection, response = self._send(origin, "GET", target, headers, watch)
+                    response_headers = _headers(response)
+                    location = response_headers.get("location")
+                    if response.status in _REDIRECTS and location:
+                        url = urljoin(url, location)
+                        continue
+                    if response.status < 200:  # a 1xx http.client did not skip (103)
+                        raise TransientError(f"unexpected interim answer {response.status}")
+                    _raise_for_status(response.status, response_headers)
+                    body = self._read_capped(response, response_headers, deadline)
+                    done = response.isclosed()
             finally:
-                self._release(origin, connection, done)
+                watch.cancel()
+                if connection is not None:
+                    self._release(origin, connection, done)
             return FetchResult(url, response.status, body, response_headers)
         raise PermanentError(f"more than {MAX_REDIRECTS} redirects")
 
@@ -131,40 +146,50 @@ class Fetcher:
         extra = {k: v.encode("latin-1") for k, v in headers.items()}
         extra["Content-Type"] = b"application/json"
         # A fresh connection: a POST is not repeated on a kept-alive one the server dropped.
-        connection = self._new(origin)
+        deadline = time.monotonic() + self.body_seconds
+        watch = _WATCHDOG.watch(deadline)
+        connection: HTTPConnection | None = None
         try:
-            with _translated():
+            with _translated(deadline):
+                connection = self._new(origin, watch)
                 connection.request("POST", target, body=content, headers=extra)
                 response = connection.getresponse()
-            response_headers = _headers(response)
-            if response.status in _REDIRECTS:
-                raise PermanentError(f"webhook answered a redirect ({response.status})")
-            # The status is the answer; the receiver's body is not read (it could be endless).
-            _raise_for_status(response.status, response_headers)
+                response_headers = _headers(response)
+                if response.status in _REDIRECTS:
+                    raise PermanentError(f"webhook answered a redirect ({response.status})")
+                # The status is the answer; the receiver's body is not read (it could be
+                # endless).
+                _raise_for_status(response.status, response_headers)
         finally:
-            connection.close()
+            watch.cancel()
+            if connection is not None:
+                connection.close()
 
     def _send(
-        self, origin: _Origin, method: str, target: str, headers: Mapping[str, Any]
+        self,
+        origin: _Origin,
+        method: str,
+        target: str,
+        headers: Mapping[str, Any],
+        watch: _Watch,
     ) -> tuple[HTTPConnection, HTTPResponse]:
         """Send a request on a kept-alive connection, or on a new one if the server closed
         the one kept (which it may do at any time) before it answered."""
         while True:
-            connection, reused = self._acquire(origin)
+            connection, reused = self._acquire(origin, watch)
             try:
-                with _translated():
-                    try:
-                        connection.request(method, target, headers=headers)
-                        return connection, connection.getresponse()
-                    except _DROPPED:
-                        if not reused:
-                            raise
+                try:
+                    connection.request(method, target, headers=headers)
+                    return connection, connection.getresponse()
+                except _DROPPED:
+                    if not reused:
+                        raise
                 connection.close()  # dropped while idle: try again on a new connection
             except BaseException:
                 connection.close()
                 raise
 
-    def _acquire(self, origin: _Origin) -> tuple[HTTPConnection, bool]:
+    def _acquire(self, origin: _Origin, watch: _Watch) -> tuple[HTTPConnection, bool]:
         """A kept-alive connection to ``origin`` if one is fresh, else a new one."""
         stale = []
         found = None
@@ -179,39 +204,69 @@ class Fetcher:
                 stale.append(connection)
         for connection in stale:
             connection.close()
-        return (found, True) if found is not None else (self._new(origin), False)
+        if found is None:
+            return self._new(origin, watch), False
+        watch.socket = getattr(found, "raw_socket", None)
+        return found, True
 
-    def _new(self, origin: _Origin) -> HTTPConnection:
+    def _new(self, origin: _Origin, watch: _Watch) -> HTTPConnection:
         scheme, host, port = origin
         connection = (
             HTTPSConnection(host, port, timeout=self._timeout, context=self._ssl)
             if scheme == "https"
             else HTTPConnection(host, port, timeout=self._timeout)
         )
-        connection._create_connection = self._connect  # type: ignore[attr-defined]
+
+        def connect(address: tuple[str, int], timeout: float | None, source: Any = None) -> Any:
+            sock = self._connect(address, timeout, source)
+            connection.raw_socket = watch.socket = sock  # type: ignore[attr-defined]
+            return sock
+
+        connection._create_connection = connect  # type: ignore[attr-defined]
         return connection
 
     def _release(self, origin: _Origin, connection: HTTPConnection, reusable: bool) -> None:
-        """Keep a connection whose response was read to its end; close any other."""
-        if reusable and connection.sock is not None:
-            with self._lock:
-                if self._idle_count < self._max_idle:
-                    self._idle.setdefault(origin, []).append((time.monotonic(), connection))
-                    self._idle_count += 1
-                    return
-        connection.close()
+        """Keep a connection whose response was read to its end; close any other, and
+        those kept too long (servers drop theirs after a few seconds)."""
+        stale: list[HTTPConnection] = []
+        with self._lock:
+            now = time.monotonic()
+            if now - self._swept > _KEEPALIVE_SECONDS:
+                self._swept = now
+                for kept in self._idle.values():
+                    stale += [c for since, c in kept if now - since >= _KEEPALIVE_SECONDS]
+                    kept[:] = [(since, c) for since, c in kept if now - since < _KEEPALIVE_SECONDS]
+                self._idle_count -= len(stale)
+            keep = (
+                reusable
+                and connection.sock is not None
+                and not self._closed
+                and self._idle_count < self._max_idle
+            )
+            if keep:
+                self._idle.setdefault(origin, []).append((now, connection))
+                self._idle_count += 1
+        for old in stale:
+            old.close()
+        if not keep:
+            connection.close()
 
-    def _read_capped(self, response: HTTPResponse, headers: Mapping[str, str]) -> bytes:
-        """The decoded body, stopped at the size cap and at a total time budget.
+    def _read_capped(
+        self, response: HTTPResponse, headers: Mapping[str, str], deadline: float
+    ) -> bytes:
+        """The decoded body, stopped at the size cap and at the request's deadline.
 
         The read timeout applies between two reads, so a server that drips a byte a
-        second would never time out; the budget bounds the whole body. The cap counts
+        second would never time out; the deadline bounds the whole body. The cap counts
         decoded bytes and no decoder may produce more than it, so a gzip bomb stops there.
         """
+        if response.status in (204, 304):  # no body, whatever the headers say
+            if not response.chunked:  # (http.client would wait for a chunk: not reused)
+                response.close()
+            return b""
         decoders = _decoders(headers.get("content-encoding", ""))
         chunks: list[bytes] = []
         size = 0
-        deadline = time.monotonic() + self.body_seconds
         too_large = TooLargeError(f"response larger than {self.max_bytes} bytes")
         try:
             while chunk := response.read1(_CHUNK):
@@ -225,21 +280,20 @@ class Fetcher:
                 if time.monotonic() > deadline:
                     raise TransientError(f"body took longer than {self.body_seconds:.0f} s")
                 chunks.append(chunk)
-            if response.length:  # what the Content-Length promised did not all come
-                raise TransientError("the connection closed before the body ended")
-            response.close()  # read to its end: the connection may serve the next request
-        except TimeoutError as exc:
-            raise TransientError("timed out while reading the body") from exc
-        except (OSError, HTTPException) as exc:
-            raise TransientError(f"failed while reading the body: {exc}") from exc
         except zlib.error as exc:
             raise TransientError(f"cannot decode the body: {exc}") from exc
+        if time.monotonic() > deadline:  # the watchdog ended it
+            raise TransientError(f"body took longer than {self.body_seconds:.0f} s")
+        if response.length:  # what the Content-Length promised did not all come
+            raise TransientError("the connection closed before the body ended")
+        response.close()  # read to its end: the connection may serve the next request
         return b"".join(chunks)
 
     def close(self) -> None:
-        """Close every kept-alive connection."""
+        """Close every kept-alive connection (and those in use, as they come back)."""
         with self._lock:
             idle, self._idle, self._idle_count = self._idle, {}, 0
+            self._closed = True
         for connections in idle.values():
             for _, connection in connections:
                 connection.close()
@@ -256,29 +310,99 @@ class Fetcher:
         self.close()
 
 
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _Origin = tuple[str, str, int]
 _KEEPALIVE_SECONDS = 5.0
 """How long an idle connection is kept: servers commonly drop theirs after 5 to 15 s."""
 _CHUNK = 65536
-_DROPPED = (RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
+_DROPPED = (
+    RemoteDisconnected,
+    ConnectionResetError,
+    BrokenPipeError,
+    ConnectionAbortedError,
+    ssl.SSLEOFError,
+)
+
+
+class _Watch:
+    """One request's deadline; its socket is known once connected."""
+
+    __slots__ = ("cancelled", "deadline", "socket")
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.socket: socket.socket | None = None
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def __lt__(self, other: _Watch) -> bool:
+        return self.deadline < other.deadline
+
+
+class _Watchdog:
+    """Shuts down the socket of a request that outlived its deadline: one thread for the
+    process, waking twice a second at most, whatever the number of requests."""
+
+    def __init__(self) -> None:
+        self._heap: list[_Watch] = []
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: float) -> _Watch:
+        watch = _Watch(deadline)
+        with self._wake:
+            heapq.heappush(self._heap, watch)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="fetch-watchdog")
+                self._thread.daemon = True
+                self._thread.start()
+            elif self._heap[0] is watch:  # earlier than the one the thread waits for
+                self._wake.notify()
+        return watch
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                now = time.monotonic()
+                late = []
+                while self._heap and (self._heap[0].cancelled or self._heap[0].deadline <= now):
+                    watch = heapq.heappop(self._heap)
+                    if not watch.cancelled:
+                        late.append(watch)
+                if not late:
+                    wait = self._heap[0].deadline - now if self._heap else 60.0
+                    self._wake.wait(min(max(wait, 0.5), 60.0))
+                    continue
+            for watch in late:
+                if watch.socket is not None:
+                    with suppress(OSError):  # the raw socket: TLS's state is left alone
+                        socket.socket.shutdown(watch.socket, socket.SHUT_RDWR)
+
+
+_WATCHDOG = _Watchdog()
 
 
 @contextmanager
-def _translated() -> Iterator[None]:
+def _translated(deadline: float | None = None) -> Iterator[None]:
     """Connection and protocol failures as the SourceErrors polling knows."""
     try:
         yield
     except SourceError:
         raise
-    except TimeoutError as exc:
-        raise TransientError("timed out") from exc
-    except (OSError, HTTPException) as exc:  # a certificate refused among them
-        raise TransientError(f"connection failed: {exc or type(exc).__name__}") from exc
-    except ValueError as exc:  # http.client's InvalidURL is one
-        raise PermanentError(f"invalid URL: {exc}") from exc
-
-
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+    except Exception as exc:
+        if deadline is not None and time.monotonic() > deadline:
+            raise TransientError("the answer took longer than its time budget") from exc
+        if isinstance(exc, TimeoutError):
+            raise TransientError("timed out") from exc
+        if isinstance(exc, InvalidURL):
+            raise PermanentError(f"invalid URL: {exc}") from exc
+        if isinstance(exc, OSError | HTTPException):  # a certificate refused among them
+            raise TransientError(f"connection failed: {exc or type(exc).__name__}") from exc
+        if isinstance(exc, ValueError):  # a redirect to a malformed URL, say
+            raise PermanentError(f"invalid URL: {exc}") from exc
+        raise
 
 
 def _wire_url(url: str) -> tuple[str, _Origin, str]:
@@ -373,7 +497,7 @@ def retry_after(value: str | None, now: datetime | None = None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)

@@ -69,10 +69,10 @@ def run_embedded(app: App, *, once: bool, stop: StopFlag | None = None) -> int:
         worker.stop()
 
 
-def drain(app: App, *, max_rounds: int = 1000) -> int:
+def drain(app: App, *, max_seconds: float = 900.0) -> int:
     """Tick and wait for every queue to empty, until a tick finds nothing owed and no
-    source this run has not polled yet is due within moments (one its host's limits put
-    off for a second or two)."""
+    source a busy host put off for a moment is due again within ``PUT_OFF_HORIZON``
+    (waiting for those for ``max_seconds`` at most)."""
     from dramatiq.brokers.stub import StubBroker
 
     from workers.actors import ENQUEUE, QUEUES
@@ -81,43 +81,44 @@ def drain(app: App, *, max_rounds: int = 1000) -> int:
     stub = broker
     assert isinstance(stub, StubBroker), "draining needs the embedded in-memory broker"
 
-    started = datetime.now(UTC)
+    give_up = time.monotonic() + max_seconds
     total = 0
-    for _ in range(max_rounds):
+    while True:
         sent = tick(app, datetime.now(UTC), ENQUEUE, grace=timedelta(0))
         total += sent
         for queue in QUEUES:
             stub.join(queue, fail_fast=False)
-        if sent == 0:
-            wait = _put_off(app, started)
-            if wait is None:
-                return total
-            time.sleep(wait)
-    log.warning("drain.incomplete", rounds=max_rounds)
-    return total
+        if sent:
+            continue
+        wait = _put_off(app)
+        if wait is None:
+            return total
+        if time.monotonic() + wait > give_up:
+            log.warning("drain.incomplete", seconds=max_seconds)
+            return total
+        time.sleep(wait)
 
 
 PUT_OFF_HORIZON = timedelta(seconds=30)
 
 
-def _put_off(app: App, started: datetime) -> float | None:
-    """Seconds until the next source not polled since ``started`` is due, if that is
-    within the horizon; None when there is none (every one polled, or scheduled later)."""
-    from sqlalchemy import func, or_, select
+def _put_off(app: App) -> float | None:
+    """Seconds until the next source put off by its busy host is due, if within the
+    horizon; None when there is none."""
+    from sqlalchemy import func, select
 
     from models.schema import Source
+    from workers.services.polling import HOST_BUSY
 
     now = datetime.now(UTC)
     with app.sessions() as session:
         due = session.scalar(
             select(func.min(Source.next_poll_at)).where(
                 Source.enabled,
-                or_(Source.last_polled_at.is_(None), Source.last_polled_at < started),
+                Source.last_status == HOST_BUSY,
                 Source.next_poll_at <= now + PUT_OFF_HORIZON,
             )
         )
     if due is None:
         return None
-    if due.tzinfo is None:  # SQLite gives naive datetimes back
-        due = due.replace(tzinfo=UTC)
     return max(0.0, (due - now).total_seconds())

@@ -17,7 +17,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from models.schema import Source
-from sources import TooLargeError, TransientError
+from sources import PermanentError, TooLargeError, TransientError
 from sources.fetch import Fetcher
 from tests.integration.conftest import NOW
 from workers.app import App
@@ -136,6 +136,64 @@ def test_a_server_that_does_not_answer_times_out(raw_server: Any) -> None:
     with pytest.raises(TransientError, match="timed out"):
         fetcher.get(raw_server(handle) + "/feed")
     assert time.monotonic() - started < 2
+
+
+def _trickled_headers(h: BaseHTTPRequestHandler) -> None:
+    h.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+    for _ in range(100):  # a byte every 0.1 s: never idle long enough for a read timeout
+        h.wfile.write(b"x")
+        h.wfile.flush()
+        time.sleep(0.1)
+
+
+def _endless_interim_answers(h: BaseHTTPRequestHandler) -> None:
+    for _ in range(20_000):  # bounded: 20,000 "100 Continue", 0.5 ms apart
+        h.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        h.wfile.flush()
+        time.sleep(0.0005)
+
+
+@pytest.mark.parametrize("handle", [_trickled_headers, _endless_interim_answers])
+def test_an_answer_that_never_completes_is_cut_off_at_its_time_budget(
+    raw_server: Any, handle: Callable[[BaseHTTPRequestHandler], None]
+) -> None:
+    fetcher = Fetcher(user_agent="t", timeout=0.5, max_bytes=1_000_000, allowed_networks=LOOPBACK)
+    started = time.monotonic()
+    with pytest.raises(TransientError, match="longer than"):
+        fetcher.get(raw_server(handle) + "/feed")
+    assert time.monotonic() - started < 5  # the budget is 1.5 s; the server would go on 10 s
+
+
+def test_a_304_that_claims_a_chunked_body_is_not_modified_at_once(raw_server: Any) -> None:
+    def handle(h: BaseHTTPRequestHandler) -> None:
+        h.wfile.write(b"HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n")
+        h.wfile.flush()
+        time.sleep(3)
+
+    fetcher = Fetcher(user_agent="t", timeout=2, max_bytes=1_000_000, allowed_networks=LOOPBACK)
+    started = time.monotonic()
+    assert fetcher.get(raw_server(handle) + "/feed", etag='"v1"').not_modified
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "message"),
+    [
+        (b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n", TransientError, "interim"),
+        (b"HTTP/1.1 302 Found\r\nLocation: http://[x/\r\n\r\n", PermanentError, "invalid"),
+        (b"HTTP/1.1 302 Found\r\nLocation: http://a\x01b.example/\r\n\r\n", PermanentError, "URL"),
+        (b"HTTP/1.1 503 Busy\r\nRetry-After: \xc2\xb2\r\n\r\n", TransientError, "503"),
+    ],
+)
+def test_odd_answers_are_source_errors_not_crashes(
+    raw_server: Any, answer: bytes, error: type[Exception], message: str
+) -> None:
+    def handle(h: BaseHTTPRequestHandler) -> None:
+        h.wfile.write(answer)
+
+    fetcher = Fetcher(user_agent="t", timeout=2, max_bytes=1_000_000, allowed_networks=LOOPBACK)
+    with pytest.raises(error, match=message):
+        fetcher.get(raw_server(handle) + "/feed")
 
 
 def test_a_body_cut_short_is_a_transient_error(raw_server: Any) -> None:

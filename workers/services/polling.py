@@ -122,7 +122,7 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
         if isinstance(outcome, _Busy):
             # The host is busy: the source is due again when its slot frees, and the
             # scheduler takes it then (no retry spent, no message held back meanwhile).
-            count("polls", "host busy")
+            count("polls", HOST_BUSY)
             wait = timedelta(seconds=max(outcome.wait, 1.0))
             busy.append({"b_id": state.id, "b_next": now + wait})
         elif isinstance(outcome, _Unchanged):
@@ -309,8 +309,11 @@ _POLLED = (
 )
 """Every source of a batch that answered, recorded by one statement (one more for those
 whose body changed, with what the next poll compares against)."""
+HOST_BUSY = "host busy"
 _BUSY = (
-    update(Source).where(Source.id == bindparam("b_id")).values(next_poll_at=bindparam("b_next"))
+    update(Source)
+    .where(Source.id == bindparam("b_id"))
+    .values(next_poll_at=bindparam("b_next"), last_status=HOST_BUSY)
 )
 _BODY: dict[str, Any] = {
     "content_hash": bindparam("b_hash"),
