@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from models.schema import Delivery, Member, Moment, Recruiter
 from tests.integration.conftest import NOW
 from workers.app import App
 from workers.db import transaction
+from workers.services import checkins
 from workers.services.checkins import create_check_ins
 from workers.services.delivery import _claim
 from workers.services.feedback import FeedbackError, skip, snooze
@@ -239,6 +242,29 @@ def test_a_contact_can_be_recorded_on_an_expired_moment(app: App) -> None:
 
     mark_done(app, late, Outcome.POSITIVE, NOW + timedelta(days=2))
     assert status(app, late) == ("done", "done: positive")
+
+
+def test_two_schedulers_at_once_create_one_check_in_per_member(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna = recruiter(app)
+    quiet = [member(app, f"Quiet{i} Member", owner=anna) for i in range(3)]
+    make_row = checkins._row
+    other: list[int] = []
+
+    def row_after_another_scheduler(*args: Any) -> dict[str, Any]:
+        if not other:  # the other scheduler inserts between our query and our insert
+            monkeypatch.setattr(checkins, "_row", make_row)
+            other.extend(create_check_ins(app, NOW))
+            monkeypatch.setattr(checkins, "_row", row_after_another_scheduler)
+        return make_row(*args)
+
+    monkeypatch.setattr(checkins, "_row", row_after_another_scheduler)
+
+    assert create_check_ins(app, NOW) == []  # every key was taken: nothing twice, no error
+    assert sorted(status_member(app, m) for m in other) == quiet
+    with app.sessions() as session:
+        assert len(session.scalars(select(Moment)).all()) == 3
 
 
 def test_members_never_contacted_get_a_reengage_moment_each_period_without_starving_others(

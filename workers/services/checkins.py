@@ -8,15 +8,15 @@ Members not contacted for ``check_in_after`` get a check_in moment; after
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from models.moments import DraftFacts, MomentKind
 from models.names import first_name
 from models.schema import Member, Moment
 from workers.app import App
-from workers.db import transaction
 from workers.drafts import draft_message
 
 LIVE = ("pending", "deferred", "routed", "delivered")
@@ -47,15 +47,23 @@ def create_check_ins(app: App, now: datetime, *, limit: int = 500) -> list[int]:
                 .limit(limit)
             )
         )
-    created = []
-    for member in due:
-        moment_id = _create(app, member, now)
-        if moment_id is not None:
-            created.append(moment_id)
-    return created
+    if not due:
+        return []
+    rows = [_row(app, member, now) for member in due]
+    # One statement for them all; a key another scheduler took a moment ago is skipped.
+    with app.engine.begin() as connection:
+        insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+        return list(
+            connection.scalars(
+                insert(Moment)
+                .values(rows)
+                .on_conflict_do_nothing(index_elements=["key"])
+                .returning(Moment.id)
+            )
+        )
 
 
-def _create(app: App, member: Member, now: datetime) -> int | None:
+def _row(app: App, member: Member, now: datetime) -> dict[str, Any]:
     policy = app.settings.pool_policy
     days = (now.date() - member.last_contact_on).days if member.last_contact_on else None
     kind = (
@@ -75,22 +83,17 @@ def _create(app: App, member: Member, now: datetime) -> int | None:
         last_topic=member.last_topic,
         last_contact=member.last_contact_on,
     )
-    moment = Moment(
-        member_id=member.id,
-        kind=kind.value,
-        status="pending",
-        key=f"{kind}:{member.id}:{member.last_contact_on}:{period}",
-        priority=policy.priorities[kind],
-        confidence=1.0,
-        not_before=now + GRACE,
-        expires_at=now + GRACE + policy.windows[kind],
-        draft=draft_message(facts, templates_dir=app.settings.templates_path),
-        created_at=now,
-        reason=f"no contact for {days} days" if days is not None else "no contact on record",
-    )
-    try:
-        with transaction(app.sessions) as session:
-            session.add(moment)
-    except IntegrityError:
-        return None  # another scheduler created it a moment ago
-    return moment.id
+    return {
+        "member_id": member.id,
+        "kind": kind.value,
+        "status": "pending",
+        "key": f"{kind}:{member.id}:{member.last_contact_on}:{period}",
+        "routings": 0,
+        "priority": policy.priorities[kind],
+        "confidence": 1.0,
+        "not_before": now + GRACE,
+        "expires_at": now + GRACE + policy.windows[kind],
+        "draft": draft_message(facts, templates_dir=app.settings.templates_path),
+        "created_at": now,
+        "reason": f"no contact for {days} days" if days is not None else "no contact on record",
+    }
