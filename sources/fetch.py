@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
+import os
 import socket
 import ssl
 import threading
@@ -151,7 +153,9 @@ class Fetcher:
         connection: HTTPConnection | None = None
         try:
             with _translated(deadline):
-                connection = self._new(origin, watch)
+                connection = self._new(origin)
+                connection.connect()
+                watch.attach(connection.sock)
                 connection.request("POST", target, body=content, headers=extra)
                 response = connection.getresponse()
                 response_headers = _headers(response)
@@ -176,9 +180,13 @@ class Fetcher:
         """Send a request on a kept-alive connection, or on a new one if the server closed
         the one kept (which it may do at any time) before it answered."""
         while True:
-            connection, reused = self._acquire(origin, watch)
+            connection, reused = self._acquire(origin)
             try:
                 try:
+                    if connection.sock is None:
+                        connection.connect()
+                    # The socket the watchdog shuts at the deadline (TLS's, once wrapped).
+                    watch.attach(connection.sock)
                     connection.request(method, target, headers=headers)
                     return connection, connection.getresponse()
                 except _DROPPED:
@@ -189,7 +197,7 @@ class Fetcher:
                 connection.close()
                 raise
 
-    def _acquire(self, origin: _Origin, watch: _Watch) -> tuple[HTTPConnection, bool]:
+    def _acquire(self, origin: _Origin) -> tuple[HTTPConnection, bool]:
         """A kept-alive connection to ``origin`` if one is fresh, else a new one."""
         stale = []
         found = None
@@ -204,25 +212,16 @@ class Fetcher:
                 stale.append(connection)
         for connection in stale:
             connection.close()
-        if found is None:
-            return self._new(origin, watch), False
-        watch.socket = getattr(found, "raw_socket", None)
-        return found, True
+        return (found, True) if found is not None else (self._new(origin), False)
 
-    def _new(self, origin: _Origin, watch: _Watch) -> HTTPConnection:
+    def _new(self, origin: _Origin) -> HTTPConnection:
         scheme, host, port = origin
         connection = (
             HTTPSConnection(host, port, timeout=self._timeout, context=self._ssl)
             if scheme == "https"
             else HTTPConnection(host, port, timeout=self._timeout)
         )
-
-        def connect(address: tuple[str, int], timeout: float | None, source: Any = None) -> Any:
-            sock = self._connect(address, timeout, source)
-            connection.raw_socket = watch.socket = sock  # type: ignore[attr-defined]
-            return sock
-
-        connection._create_connection = connect  # type: ignore[attr-defined]
+        connection._create_connection = self._connect  # type: ignore[attr-defined]
         return connection
 
     def _release(self, origin: _Origin, connection: HTTPConnection, reusable: bool) -> None:
@@ -325,20 +324,28 @@ _DROPPED = (
 
 
 class _Watch:
-    """One request's deadline; its socket is known once connected."""
+    """One request's deadline, and the socket to shut when it passes."""
 
-    __slots__ = ("cancelled", "deadline", "socket")
+    __slots__ = ("_dog", "cancelled", "deadline", "fired", "socket")
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, dog: _Watchdog, deadline: float) -> None:
+        self._dog = dog
         self.deadline = deadline
         self.socket: socket.socket | None = None
         self.cancelled = False
+        self.fired = False
+
+    def attach(self, sock: socket.socket | None) -> None:
+        """The socket the request now uses; too late if the deadline already passed."""
+        with self._dog.lock:
+            if self.fired:
+                raise TimeoutError("the request's time budget was spent before it was sent")
+            self.socket = sock
 
     def cancel(self) -> None:
-        self.cancelled = True
-
-    def __lt__(self, other: _Watch) -> bool:
-        return self.deadline < other.deadline
+        """The request is over: its socket may serve another one."""
+        with self._dog.lock:
+            self.cancelled = True
 
 
 class _Watchdog:
@@ -346,39 +353,43 @@ class _Watchdog:
     process, waking twice a second at most, whatever the number of requests."""
 
     def __init__(self) -> None:
-        self._heap: list[_Watch] = []
-        self._wake = threading.Condition()
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)  # a forked worker starts afresh
+
+    def _reset(self) -> None:
+        self.lock = threading.Condition()
+        self._heap: list[tuple[float, int, _Watch]] = []
+        self._count = itertools.count()
         self._thread: threading.Thread | None = None
 
     def watch(self, deadline: float) -> _Watch:
-        watch = _Watch(deadline)
-        with self._wake:
-            heapq.heappush(self._heap, watch)
-            if self._thread is None:
+        watch = _Watch(self, deadline)
+        with self.lock:
+            heapq.heappush(self._heap, (deadline, next(self._count), watch))
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="fetch-watchdog")
                 self._thread.daemon = True
                 self._thread.start()
-            elif self._heap[0] is watch:  # earlier than the one the thread waits for
-                self._wake.notify()
+            elif self._heap[0][2] is watch:  # earlier than the one the thread waits for
+                self.lock.notify()
         return watch
 
     def _run(self) -> None:
         while True:
-            with self._wake:
+            with self.lock:
                 now = time.monotonic()
-                late = []
-                while self._heap and (self._heap[0].cancelled or self._heap[0].deadline <= now):
-                    watch = heapq.heappop(self._heap)
+                while self._heap and (self._heap[0][2].cancelled or self._heap[0][0] <= now):
+                    _, _, watch = heapq.heappop(self._heap)
                     if not watch.cancelled:
-                        late.append(watch)
-                if not late:
-                    wait = self._heap[0].deadline - now if self._heap else 60.0
-                    self._wake.wait(min(max(wait, 0.5), 60.0))
-                    continue
-            for watch in late:
-                if watch.socket is not None:
-                    with suppress(OSError):  # the raw socket: TLS's state is left alone
-                        socket.socket.shutdown(watch.socket, socket.SHUT_RDWR)
+                        watch.fired = True
+                        if watch.socket is not None:
+                            # Not blocking; on the plain socket's method, so that TLS's
+                            # state is left alone. Under the lock: a request that ended
+                            # just now and gave its connection back is not cut.
+                            with suppress(OSError):
+                                socket.socket.shutdown(watch.socket, socket.SHUT_RDWR)
+                wait = self._heap[0][0] - now if self._heap else 60.0
+                self.lock.wait(min(max(wait, 0.5), 60.0))
 
 
 _WATCHDOG = _Watchdog()
@@ -392,7 +403,8 @@ def _translated(deadline: float | None = None) -> Iterator[None]:
     except SourceError:
         raise
     except Exception as exc:
-        if deadline is not None and time.monotonic() > deadline:
+        network = isinstance(exc, OSError | HTTPException)
+        if network and deadline is not None and time.monotonic() > deadline:
             raise TransientError("the answer took longer than its time budget") from exc
         if isinstance(exc, TimeoutError):
             raise TransientError("timed out") from exc

@@ -84,6 +84,9 @@ def drain(app: App, *, max_seconds: float = 900.0) -> int:
     give_up = time.monotonic() + max_seconds
     total = 0
     while True:
+        if time.monotonic() > give_up:  # e.g. an actor that fails on every round
+            log.warning("drain.incomplete", seconds=max_seconds)
+            return total
         sent = tick(app, datetime.now(UTC), ENQUEUE, grace=timedelta(0))
         total += sent
         for queue in QUEUES:
@@ -93,10 +96,7 @@ def drain(app: App, *, max_seconds: float = 900.0) -> int:
         wait = _put_off(app)
         if wait is None:
             return total
-        if time.monotonic() + wait > give_up:
-            log.warning("drain.incomplete", seconds=max_seconds)
-            return total
-        time.sleep(wait)
+        time.sleep(min(wait, max(0.0, give_up - time.monotonic())))
 
 
 PUT_OFF_HORIZON = timedelta(seconds=30)

@@ -7,6 +7,7 @@ import ipaddress
 import socket
 import ssl
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -399,7 +400,7 @@ def authority() -> trustme.CA:
     return trustme.CA()
 
 
-TlsServer = Callable[[str], tuple[str, type[_KeepAliveHandler]]]
+TlsServer = Callable[..., tuple[str, type[_KeepAliveHandler]]]
 
 
 @pytest.fixture
@@ -408,8 +409,10 @@ def tls_server(authority: trustme.CA) -> Iterator[TlsServer]:
     test's own authority."""
     servers: list[ThreadingHTTPServer] = []
 
-    def start(name: str) -> tuple[str, type[_KeepAliveHandler]]:
-        handler = type("Handler", (_KeepAliveHandler,), {"ports": []})
+    def start(
+        name: str, base: type[_KeepAliveHandler] = _KeepAliveHandler
+    ) -> tuple[str, type[_KeepAliveHandler]]:
+        handler = type("Handler", (base,), {"ports": []})
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         authority.issue_cert(name).configure_cert(context)
@@ -471,3 +474,39 @@ def test_a_certificate_for_another_name_is_refused(
     ):
         fetcher.get(f"{base}/feed")
     assert handler.ports == []
+
+
+class _TrickleHandler(_KeepAliveHandler):
+    def do_GET(self) -> None:
+        type(self).ports.append(self.client_address[1])
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        for _ in range(100):  # a byte every 0.1 s: never idle long enough for a read timeout
+            try:
+                self.wfile.write(b"x")
+                self.wfile.flush()
+            except OSError:
+                return
+            time.sleep(0.1)
+
+
+def test_an_https_answer_that_never_completes_is_cut_off_at_its_time_budget(
+    tls_server: TlsServer, authority: trustme.CA
+) -> None:
+    base, handler = tls_server("127.0.0.1", _TrickleHandler)
+    context = ssl.create_default_context()
+    authority.configure_trust(context)
+
+    started = time.monotonic()
+    with (
+        Fetcher(
+            user_agent="t",
+            timeout=0.5,
+            max_bytes=MAX_BYTES,
+            allowed_networks=LOOPBACK,
+            ssl_context=context,
+        ) as fetcher,
+        pytest.raises(TransientError, match="longer than"),
+    ):
+        fetcher.get(f"{base}/feed")
+    assert time.monotonic() - started < 5  # the budget is 1.5 s; the server would go on 10 s
+    assert len(handler.ports) == 1

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import structlog
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, case, insert, select, update
 
 from models.schedule import adaptive_interval, backoff, jittered, quieter, server_hint
 from models.schema import Employer, Item, Source
@@ -313,7 +313,11 @@ HOST_BUSY = "host busy"
 _BUSY = (
     update(Source)
     .where(Source.id == bindparam("b_id"))
-    .values(next_poll_at=bindparam("b_next"), last_status=HOST_BUSY)
+    .values(
+        next_poll_at=bindparam("b_next"),
+        # A failing source keeps its error as its status; its backoff decides its next try.
+        last_status=case((Source.failing_since.is_(None), HOST_BUSY), else_=Source.last_status),
+    )
 )
 _BODY: dict[str, Any] = {
     "content_hash": bindparam("b_hash"),
