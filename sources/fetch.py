@@ -235,6 +235,7 @@ class Fetcher:
                 for kept in self._idle.values():
                     stale += [c for since, c in kept if now - since >= _KEEPALIVE_SECONDS]
                     kept[:] = [(since, c) for since, c in kept if now - since < _KEEPALIVE_SECONDS]
+                self._idle = {key: kept for key, kept in self._idle.items() if kept}
                 self._idle_count -= len(stale)
             keep = (
                 reusable
