@@ -326,7 +326,7 @@ def test_two_polls_of_one_host_are_spaced(app: App, httpserver: HTTPServer) -> N
 def test_sources_import_adds_thousands_idempotently_and_reports_bad_rows(
     app: App, tmp_path: Any
 ) -> None:
-    from workers.services.directory import import_sources
+    from workers.services.source_import import import_sources
 
     rows = ["url,kind,employer"] + [
         f"https://news{i}.example/feed.xml,feed,Employer {i % 50}" for i in range(2000)

@@ -60,7 +60,6 @@ def _tour(
     console: Console, folder: Path, site: SiteServer, mail: MailCatcher, hooks: WebhookReceiver
 ) -> int:
     from workers.app import App, use_app
-    from workers.cli import moment_rows
     from workers.db import transaction
     from workers.logs import configure_logging
     from workers.services.directory import (
@@ -69,6 +68,7 @@ def _tour(
         configure_recruiter,
         discover_sources,
     )
+    from workers.services.listings import moment_rows
     from workers.services.pool_import import import_pool
     from workers.settings import Settings
 

@@ -6,8 +6,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
-from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
 from sqlalchemy import select
@@ -21,9 +19,6 @@ from sources.watch import PROFILE_PAGE, TEAM_PAGE
 from workers.app import App
 from workers.db import transaction
 from workers.settings import Settings
-
-if TYPE_CHECKING:
-    from workers.services.pool_import import ImportReport
 
 SOURCE_KINDS = ("feed", "news_search", "vacancy_feed", TEAM_PAGE, PROFILE_PAGE)
 
@@ -279,57 +274,3 @@ def discover_sources(app: App, now: datetime) -> list[Discovery]:
                 _, added = add_source(session, feed, now, employer=employer)
         found.append(Discovery(employer_id, website, feed, added))
     return found
-
-
-SOURCE_COLUMNS = {
-    "url": "url",
-    "feed": "url",
-    "link": "url",
-    "kind": "kind",
-    "soort": "kind",
-    "type": "kind",
-    "employer": "employer",
-    "werkgever": "employer",
-    "company": "employer",
-    "bedrijf": "employer",
-    "member": "member",
-    "lid": "member",
-    "kandidaat": "member",
-    "email": "member",
-    "person selector": "person",
-    "name selector": "name",
-    "title selector": "title",
-}
-
-
-def import_sources(app: App, path: Path, now: datetime) -> ImportReport:
-    """Add every row's source (idempotent by URL); a bad row is reported and skipped."""
-    from workers.services.pool_import import ImportReport, Rejection, read_table
-
-    _, records = read_table(path, SOURCE_COLUMNS, required=("url",))
-    report = ImportReport()
-    for line, values in records:
-        try:
-            with transaction(app.sessions) as session:
-                employer = values.get("employer")
-                member = values.get("member")
-                selectors = {
-                    k: str(values[k]) for k in ("person", "name", "title") if values.get(k)
-                }
-                _, created = add_source(
-                    session,
-                    str(values.get("url") or ""),
-                    now,
-                    kind=str(values.get("kind") or "feed").strip(),
-                    employer=employer_named(session, str(employer), now, app.settings)
-                    if employer
-                    else None,
-                    member=find_member(session, str(member)) if member else None,
-                    selectors=selectors or None,
-                )
-        except ValueError as exc:
-            report.rejected.append(Rejection(line, str(exc)))
-        else:
-            report.created += created
-            report.unchanged += not created
-    return report

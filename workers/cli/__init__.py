@@ -1,0 +1,60 @@
+"""The ``keepwarm`` command line: the group here, its commands by subject in the modules.
+
+pool       import, recruiters, employers, vacancies
+sources    sources, check-source, classify
+moments    moments, done, snooze, skip
+reports    status, stats, explain
+runtime    run, worker, scheduler, db, demo
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from workers.cli import moments, pool, reports, runtime, sources
+from workers.logs import configure_logging
+from workers.settings import Settings, SettingsError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """keepwarm: keep a talent pool warm with timed, personal contact moments."""
+    if ctx.resilient_parsing or "--help" in sys.argv or "-h" in sys.argv:
+        return
+    try:
+        ctx.obj = Settings.from_env()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    configure_logging(ctx.obj)
+
+
+for command in (
+    pool.import_command,
+    pool.recruiters,
+    pool.employers,
+    pool.vacancies,
+    sources.sources,
+    sources.check_source,
+    sources.classify_command,
+    moments.moments,
+    moments.done,
+    moments.snooze_command,
+    moments.skip_command,
+    reports.status_command,
+    reports.stats_command,
+    reports.explain_command,
+    runtime.run,
+    runtime.worker,
+    runtime.scheduler,
+    runtime.db,
+    runtime.demo,
+):
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point of the ``keepwarm`` console script."""
+    cli(prog_name="keepwarm")

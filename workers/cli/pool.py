@@ -1,0 +1,181 @@
+"""The pool and what surrounds it: ``import``, ``recruiters``, ``employers``, ``vacancies``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.progress import Progress
+from rich.table import Table
+
+from workers.app import App
+from workers.cli.common import console, open_app, run_import, utc_now
+from workers.db import transaction
+from workers.services.listings import list_employers, list_recruiters, list_vacancies
+from workers.services.pool_import import ImportReport
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def import_command(ctx: click.Context, path: Path) -> None:
+    """Import or update pool members from a CSV or XLSX file."""
+    from workers.services.pool_import import import_pool, read_rows
+
+    def run(app: App) -> ImportReport:
+        total, _ = read_rows(path)
+        with Progress(console=console, transient=True, disable=total < 200) as progress:
+            task = progress.add_task("importing", total=total)
+            return import_pool(app, path, utc_now(), lambda n: progress.advance(task, n))
+
+    run_import(ctx, run)
+
+
+@click.group("recruiters", invoke_without_command=True)
+@click.pass_context
+def recruiters(ctx: click.Context) -> None:
+    """List recruiters (or add one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_app(ctx) as app:
+        rows = list_recruiters(app)
+    table = Table("id", "name", "email", "channel", "active")
+    for r in rows:
+        table.add_row(
+            str(r.id),
+            r.name,
+            r.email,
+            r.channel if r.channel == "email" else f"webhook {r.webhook_url}",
+            "yes" if r.active else "no",
+        )
+    console.print(table)
+
+
+@recruiters.command("add")
+@click.argument("email")
+@click.option("--name", help="Display name.")
+@click.option(
+    "--webhook", "webhook_url", help="Deliver moments as JSON POSTs to this URL instead of email."
+)
+@click.option("--capacity", type=int, help="Moments a week they can act on (default 5).")
+@click.option("--hours", help="Working hours, e.g. 09:00-17:00 (default).")
+@click.option("--days", help="Working days, e.g. mon-fri (default), mon,wed,fri or mon-sun.")
+@click.option("--timezone", help="IANA timezone (default Europe/Amsterdam).")
+@click.option("--areas", help="Interest areas their team covers, comma-separated.")
+@click.pass_context
+def recruiters_add(
+    ctx: click.Context,
+    email: str,
+    name: str | None,
+    webhook_url: str | None,
+    capacity: int | None,
+    hours: str | None,
+    days: str | None,
+    timezone: str | None,
+    areas: str | None,
+) -> None:
+    """Add a recruiter, or update the settings given."""
+    from workers.services.directory import RecruiterSettings, configure_recruiter
+
+    wanted = RecruiterSettings(
+        name=name,
+        webhook_url=webhook_url,
+        capacity=capacity,
+        hours=hours,
+        days=days,
+        timezone=timezone,
+        areas=areas,
+    )
+    with open_app(ctx) as app:
+        try:
+            with transaction(app.sessions) as session:
+                recruiter = configure_recruiter(session, email, utc_now(), wanted)
+                summary = (
+                    f"recruiter {recruiter.id}: {recruiter.email} by {recruiter.channel}, "
+                    f"{recruiter.weekly_capacity}/week, "
+                    f"{recruiter.work_start}-{recruiter.work_end} {recruiter.timezone}"
+                )
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    console.print(summary, markup=False)
+
+
+@click.group("employers", invoke_without_command=True)
+@click.pass_context
+def employers(ctx: click.Context) -> None:
+    """List employers with their aliases (or add an alias)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_app(ctx) as app:
+        rows = list_employers(app)
+    table = Table("id", "name", "aliases", "website")
+    for employer in rows:
+        aliases = ", ".join(employer.aliases)
+        table.add_row(str(employer.id), employer.name, aliases, employer.website or "")
+    console.print(table)
+
+
+@employers.command("alias")
+@click.argument("employer")
+@click.argument("alias")
+@click.pass_context
+def employers_alias(ctx: click.Context, employer: str, alias: str) -> None:
+    """Record ALIAS as another name of EMPLOYER (matched in news like the name)."""
+    from workers.services.directory import add_alias, employer_named
+
+    with open_app(ctx) as app:
+        try:
+            with transaction(app.sessions) as session:
+                owner = employer_named(session, employer, utc_now(), app.settings)
+                add_alias(session, owner, alias)
+                owner_id = owner.id
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    console.print(f"employer {owner_id}: alias {alias!r} added", markup=False)
+
+
+@click.group("vacancies", invoke_without_command=True)
+@click.pass_context
+def vacancies(ctx: click.Context) -> None:
+    """List vacancies (or import or close them)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_app(ctx) as app:
+        rows = list_vacancies(app)
+    table = Table("id", "title", "employer", "status", "closes", "moments")
+    for vacancy in rows:
+        closes = f"{vacancy.closes_at:%Y-%m-%d}" if vacancy.closes_at else ""
+        table.add_row(
+            str(vacancy.id),
+            vacancy.title,
+            vacancy.employer or "",
+            vacancy.status,
+            closes,
+            str(vacancy.moments),
+        )
+    console.print(table)
+
+
+@vacancies.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def vacancies_import(ctx: click.Context, path: Path) -> None:
+    """Import vacancies from CSV/XLSX: id, title, employer, areas, location, url, closes, status."""
+    from workers.services.vacancies import import_vacancies
+
+    run_import(ctx, lambda app: import_vacancies(app, path, utc_now()))
+
+
+@vacancies.command("close")
+@click.argument("vacancy_id", type=int)
+@click.pass_context
+def vacancies_close(ctx: click.Context, vacancy_id: int) -> None:
+    """Close a vacancy; its moments expire."""
+    from workers.services.vacancies import close_vacancy
+
+    with open_app(ctx) as app:
+        try:
+            expired = close_vacancy(app, vacancy_id, utc_now())
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    console.print(f"vacancy {vacancy_id} closed; {expired} moments expired")

@@ -1,0 +1,170 @@
+"""What is polled: ``sources``, ``check-source``, and ``classify`` for news text."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from workers.cli.common import console, open_app, run_import, utc_now
+from workers.db import transaction
+from workers.services.directory import SOURCE_KINDS
+from workers.services.listings import list_sources
+
+
+@click.group("sources", invoke_without_command=True)
+@click.option(
+    "--failing", is_flag=True, help="Only sources that fail or were disabled, with since when."
+)
+@click.pass_context
+def sources(ctx: click.Context, failing: bool) -> None:
+    """List sources with their state; add, import or discover them."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_app(ctx) as app:
+        rows = list_sources(app, failing=failing)
+    table = Table("id", "kind", "url", "employer", "state", "last status", "errors", "next poll")
+    for source in rows:
+        since = f" since {source.failing_since:%Y-%m-%d %H:%M}" if source.failing_since else ""
+        table.add_row(
+            str(source.id),
+            source.kind,
+            source.url,
+            source.employer or "",
+            source.state + since,
+            source.disabled_reason or source.last_status or "never polled",
+            f"{source.error_count} {source.last_error or ''}".strip(),
+            f"{source.next_poll_at:%Y-%m-%d %H:%M}" if source.enabled else "-",
+        )
+    console.print(table)
+
+
+@sources.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def sources_import(ctx: click.Context, path: Path) -> None:
+    """Add sources in bulk from CSV/XLSX: url, kind, employer, member (idempotent)."""
+    from workers.services.source_import import import_sources
+
+    run_import(ctx, lambda app: import_sources(app, path, utc_now()), sources=True)
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), default="feed", show_default=True)
+@click.option("--employer", help="The employer this source is about (created if new).")
+@click.option(
+    "--member", "member_ref", help="For a profile page: the member's email or external id."
+)
+@click.option(
+    "--selector",
+    "selectors",
+    multiple=True,
+    metavar="PART=CSS",
+    help="For pages without structured data: person=..., name=..., title=... (repeatable).",
+)
+@click.pass_context
+def sources_add(
+    ctx: click.Context,
+    url: str,
+    kind: str,
+    employer: str | None,
+    member_ref: str | None,
+    selectors: tuple[str, ...],
+) -> None:
+    """Add a feed or a page to poll."""
+    from workers.services.directory import add_source, employer_named, find_member
+
+    parts = dict(s.split("=", 1) for s in selectors if "=" in s)
+    if len(parts) != len(selectors):
+        raise click.BadParameter("each selector is PART=CSS", param_hint="--selector")
+    with open_app(ctx) as app:
+        try:
+            with transaction(app.sessions) as session:
+                owner = (
+                    employer_named(session, employer, utc_now(), app.settings) if employer else None
+                )
+                member = find_member(session, member_ref) if member_ref else None
+                source, created = add_source(
+                    session,
+                    url,
+                    utc_now(),
+                    kind=kind,
+                    employer=owner,
+                    member=member,
+                    selectors=parts,
+                )
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    state = "added" if created else "already known"
+    console.print(f"source {source.id} {state}: {source.url}", markup=False)
+
+
+@sources.command("discover")
+@click.pass_context
+def sources_discover(ctx: click.Context) -> None:
+    """Find the feed of every employer website and add it as a source."""
+    from workers.services.directory import discover_sources
+
+    with open_app(ctx) as app:
+        for found in discover_sources(app, utc_now()):
+            verdict = "added" if found.added else "known" if found.feed else "no feed found at"
+            console.print(
+                f"employer {found.employer_id}: {verdict} {found.feed or found.website}",
+                markup=False,
+            )
+
+
+@click.command("check-source")
+@click.argument("url")
+@click.option("--kind", type=click.Choice(SOURCE_KINDS), default="feed", show_default=True)
+@click.pass_context
+def check_source(ctx: click.Context, url: str, kind: str) -> None:
+    """Fetch URL once and show what would be extracted and detected; write nothing."""
+    from workers.services.inspection import inspect_source
+
+    with open_app(ctx) as app:
+        try:
+            report = inspect_source(app, url, kind)
+        except Exception as exc:
+            raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    for line in report:
+        click.echo(line)
+
+
+@click.command("classify")
+def classify_command() -> None:
+    """Classify JSON lines {"id", "text", "language"} from stdin; one JSON line out each."""
+    from sources.events import classify
+
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            text = record["text"]
+            if not isinstance(text, str):
+                raise TypeError("text must be a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            click.echo(json.dumps({"line": number, "error": f"bad input: {exc}"}))
+            continue
+        event = classify(text, record.get("language"))
+        click.echo(
+            json.dumps(
+                {
+                    "id": record.get("id"),
+                    "label": event.label,
+                    "event": event.event,
+                    "person": event.person,
+                    "new_employer": event.new_employer,
+                    "old_employer": event.old_employer,
+                    "new_title": event.new_title,
+                    "confidence": event.confidence,
+                    "language": event.language,
+                },
+                ensure_ascii=False,
+            )
+        )
