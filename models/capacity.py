@@ -54,6 +54,26 @@ def next_working_time(week: WorkingWeek, now: datetime) -> datetime:
     raise AssertionError("a week always has a working day")  # guarded by __post_init__
 
 
+def next_digest_time(week: WorkingWeek, now: datetime, cadence: str) -> datetime:
+    """When a digest with what is routed at ``now`` goes out: the start of the next working
+    day (``daily``) or of the next week's first working day (``weekly``); ``now`` itself
+    for ``immediate`` alerts, which still wait for working hours."""
+    if cadence == "immediate":
+        return next_working_time(week, now)
+    if cadence not in ("daily", "weekly"):
+        raise ValueError(f"unknown alert cadence {cadence!r}")
+    first_day = min(week.days)
+    local = now.astimezone(week.zone)
+    for offset in range(15):
+        day = (local + timedelta(days=offset)).date()
+        if day.weekday() not in week.days or (cadence == "weekly" and day.weekday() != first_day):
+            continue
+        opens = datetime.combine(day, week.start, tzinfo=week.zone).astimezone(UTC)
+        if opens >= now.astimezone(UTC):
+            return opens
+    raise AssertionError("two weeks always hold a working day")  # guarded by __post_init__
+
+
 def week_start(week: WorkingWeek, now: datetime) -> datetime:
     """Monday 00:00 of the recruiter's current week, in UTC."""
     local = now.astimezone(week.zone)

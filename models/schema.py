@@ -77,6 +77,12 @@ class Recruiter(Base):
     areas: Mapped[str | None] = mapped_column(Text)
     """Comma-separated interest areas this recruiter's team covers."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    """An admin sees every recruiter's moments and the team page."""
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    """The language of their inbox and alert emails (nl or en)."""
+    alerts: Mapped[str] = mapped_column(String(20), default="immediate")
+    """immediate (one email per moment), daily or weekly (one digest email)."""
     created_at: Mapped[datetime]
 
 
@@ -274,6 +280,8 @@ class Moment(Base):
     created_at: Mapped[datetime]
     routed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    feedback: Mapped[str | None] = mapped_column(Text)
+    """What the recruiter said when closing it (why it was not relevant)."""
 
     member: Mapped[Member] = relationship()
     signal: Mapped[Signal | None] = relationship()
@@ -290,6 +298,13 @@ class Contact(Base):
     moment_id: Mapped[int | None] = mapped_column(ForeignKey("moment.id"), unique=True)
     contacted_at: Mapped[datetime]
     outcome: Mapped[str | None] = mapped_column(String(20))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    """How: email, phone, meeting, message, other."""
+    note: Mapped[str | None] = mapped_column(Text)
+    recruiter_id: Mapped[int | None] = mapped_column(ForeignKey("recruiter.id"))
+    origin: Mapped[str] = mapped_column(String(20), default="moment")
+    """Where it was recorded: moment, inbox, cli."""
+    created_at: Mapped[datetime | None]
 
 
 class Delivery(Base):
@@ -311,3 +326,17 @@ class Delivery(Base):
     created_at: Mapped[datetime]
 
     moment: Mapped[Moment] = relationship()
+
+
+class SignInLink(Base):
+    """A magic sign-in link sent by email: single use, expiring; only its hash is kept."""
+
+    __tablename__ = "sign_in_link"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recruiter_id: Mapped[int] = mapped_column(
+        ForeignKey("recruiter.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

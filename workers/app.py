@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +29,8 @@ class App:
     fetcher: Fetcher
     robots: RobotsCache
     hosts: HostLimiter
+    secret: bytes
+    """Signs sign-in sessions and the action links in alert emails."""
     fetch_pool: ThreadPoolExecutor = field(init=False)
 
     def __post_init__(self) -> None:
@@ -63,6 +68,7 @@ class App:
             fetcher=fetcher,
             robots=RobotsCache(fetcher, settings.user_agent),
             hosts=hosts,
+            secret=signing_secret(settings),
         )
 
     def close(self) -> None:
@@ -70,6 +76,29 @@ class App:
         self.fetch_pool.shutdown(wait=True, cancel_futures=True)
         self.fetcher.close()
         self.engine.dispose()
+
+
+def signing_secret(settings: Settings) -> bytes:
+    """KEEPWARM_SECRET_KEY, else a random key kept in the data folder (made on first use).
+
+    Every process that serves the inbox or sends alerts must share it: set the variable
+    when they run on more than one machine.
+    """
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    path = Path(settings.data_dir) / "secret.key"
+    try:
+        return path.read_bytes().strip()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48).encode()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return path.read_bytes().strip()
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+        return key
 
 
 _current: App | None = None

@@ -7,22 +7,34 @@ the evidence, not the member's contact details.
 from __future__ import annotations
 
 import smtplib
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from functools import lru_cache
 from hashlib import sha256
+from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
 from sources import PermanentError, TransientError
 from sources.fetch import Fetcher
+from workers.i18n import text, translator
 from workers.settings import Settings
 
-_templates = Environment(
-    loader=PackageLoader("workers", "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+
+@lru_cache(maxsize=8)
+def _environment(override: Path | None) -> Environment:
+    """The bundled templates, each overridable by a file in KEEPWARM_TEMPLATES_DIR."""
+    loaders: list[FileSystemLoader | PackageLoader] = [PackageLoader("workers", "templates")]
+    if override is not None:
+        loaders.insert(0, FileSystemLoader(str(override)))
+    return Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,20 +55,59 @@ class Notice:
     idempotency_key: str
     also: tuple[str, ...] = ()
     """Other reasons to get in touch that ride along with this moment."""
+    links: dict[str, str] = field(default_factory=dict)
+    """Signed one-click action links (outcome, snooze, skip) to the confirmation page."""
+    inbox_url: str = ""
+    language: str = "en"
+    """The recruiter's language."""
+    priority: int = 0
 
 
-def send_email(settings: Settings, to: str, notice: Notice) -> None:
-    """Send a notice as a text-and-HTML email; the Message-ID is fixed per delivery."""
+def _message(settings: Settings, to: str, subject: str, key: str | None) -> EmailMessage:
+    """A message with its headers; ``key`` makes the Message-ID the same for every attempt
+    of one delivery, so a resend after an unclear failure is recognisable as the same."""
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
-    message["Subject"] = f"keepwarm: {notice.kind.replace('_', ' ')} – {notice.member_name}"
-    # The same for every attempt of one delivery, so a resend after an unclear failure is
-    # recognisable as the same message.
-    message["Message-ID"] = f"<{notice.idempotency_key}@keepwarm>"
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    domain = settings.mail_from.rpartition("@")[2].strip("> ") or "keepwarm"
+    message["Message-ID"] = f"<{key}@{domain}>" if key else make_msgid(domain=domain)
+    return message
+
+
+def send_email(settings: Settings, to: str, notice: Notice) -> None:
+    """Send a notice as a text-and-HTML email in the recruiter's language."""
+    t = translator(notice.language)
+    subject = t("mail.subject", kind=t(f"kind.{notice.kind}"), name=notice.member_name)
+    message = _message(settings, to, subject, notice.idempotency_key)
     message["X-Keepwarm-Moment"] = str(notice.moment_id)
-    message.set_content(_templates.get_template("moment.txt").render(n=notice))
-    message.add_alternative(_templates.get_template("moment.html").render(n=notice), subtype="html")
+    templates = _environment(settings.templates_path)
+    message.set_content(templates.get_template("moment.txt").render(n=notice, t=t))
+    message.add_alternative(
+        templates.get_template("moment.html").render(n=notice, t=t), subtype="html"
+    )
+    _send(settings, message)
+
+
+def send_digest(settings: Settings, to: str, notices: Sequence[Notice], key: str) -> None:
+    """Send several notices as one digest email (best first, as given)."""
+    language = notices[0].language
+    t = translator(language)
+    message = _message(settings, to, t("digest.subject", count=len(notices)), key)
+    message["X-Keepwarm-Moments"] = ",".join(str(n.moment_id) for n in notices)
+    templates = _environment(settings.templates_path)
+    message.set_content(templates.get_template("digest.txt").render(notices=notices, t=t))
+    message.add_alternative(
+        templates.get_template("digest.html").render(notices=notices, t=t), subtype="html"
+    )
+    _send(settings, message)
+
+
+def send_sign_in_link(settings: Settings, to: str, url: str, language: str) -> None:
+    """Email a recruiter their sign-in link."""
+    message = _message(settings, to, text(language, "signin.mail.subject"), None)
+    message.set_content(f"{text(language, 'signin.mail.body')}\n\n{url}\n")
     _send(settings, message)
 
 
@@ -97,8 +148,6 @@ def send_operator_alert(
             },
         )
     if settings.operator_email:
-        message = EmailMessage()
-        message["From"], message["To"] = settings.mail_from, settings.operator_email
-        message["Subject"] = subject
+        message = _message(settings, settings.operator_email, subject, None)
         message.set_content("\n".join(lines) + "\n\nList them with: keepwarm sources --failing\n")
         _send(settings, message)

@@ -60,6 +60,10 @@ class Settings:
     templates_dir: str = ""
     log_format: str = "auto"
     log_level: str = "INFO"
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    public_url: str = ""
+    secret_key: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -96,6 +100,16 @@ class Settings:
     def policy(self) -> ContactPolicy:
         """The pool's contact limits."""
         return self.pool_policy.contact
+
+    @property
+    def base_url(self) -> str:
+        """Where recruiters reach the inbox: KEEPWARM_PUBLIC_URL, else the local address."""
+        return (self.public_url or f"http://{self.web_host}:{self.web_port}").rstrip("/")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are ``Secure`` when the inbox is served over HTTPS (behind a proxy)."""
+        return self.base_url.startswith("https://")
 
     @property
     def templates_path(self) -> Path | None:
@@ -158,6 +172,12 @@ class Settings:
             raise SettingsError("need 0 < KEEPWARM_MIN_POLL_INTERVAL <= KEEPWARM_MAX_POLL_INTERVAL")
         if self.log_format not in ("auto", "json", "console"):
             raise SettingsError("KEEPWARM_LOG_FORMAT must be auto, json or console")
+        if self.public_url and not self.public_url.startswith(("http://", "https://")):
+            raise SettingsError("KEEPWARM_PUBLIC_URL must be an http:// or https:// URL")
+        if self.secret_key and len(self.secret_key) < 32:
+            raise SettingsError("KEEPWARM_SECRET_KEY must be at least 32 characters")
+        if not 0 <= self.web_port <= 65535:
+            raise SettingsError("KEEPWARM_WEB_PORT must be a port number (0: no inbox)")
         if self.news_search_url and "{query}" not in self.news_search_url:
             raise SettingsError("KEEPWARM_NEWS_SEARCH_URL must contain {query}")
         try:

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from workers.demo.servers import MailCatcher, SiteServer, WebhookReceiver
+from workers.demo.servers import MailCatcher, SiteServer, WebhookReceiver, free_port
 from workers.demo.tour import demo_pool, demo_site
 
 Outcome = dict[str, Any]
@@ -186,7 +187,8 @@ def test_run_processes_until_ctrl_c_and_exits_cleanly(tmp_path: Path) -> None:
     for server in (site, mail, hooks):
         server.start()
     try:
-        env = base_env(tmp_path, mail)
+        port = free_port()
+        env = base_env(tmp_path, mail, KEEPWARM_WEB_PORT=str(port))
         prepare(env, tmp_path, site, hooks)
         process = subprocess.Popen(
             [sys.executable, "-m", "workers", "run"],
@@ -198,6 +200,11 @@ def test_run_processes_until_ctrl_c_and_exits_cleanly(tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and (len(mail.inbox) < 2 or not hooks.received):
             time.sleep(0.2)
+        # The same process serves the inbox, whose alert links the mails carry.
+        inbox = httpx.get(f"http://127.0.0.1:{port}/inbox", timeout=5)
+        assert inbox.status_code == 303 and inbox.headers["location"].startswith("/login")
+        body = mail.inbox[0].get_body(("plain",))
+        assert body is not None and f"http://127.0.0.1:{port}/a/" in body.get_content()
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
         assert process.returncode == 0, stderr

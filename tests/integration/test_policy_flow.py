@@ -132,7 +132,7 @@ def test_the_best_moment_is_routed_and_the_others_ride_along(app: App) -> None:
     )
     claimed = _claim(app, delivery_id or 0, NOW)
     assert claimed is not None
-    assert claimed[2].also == ("company news",)
+    assert claimed[2][0].also == ("company news",)
 
 
 def test_snooze_frees_the_slot_and_skip_closes(app: App) -> None:

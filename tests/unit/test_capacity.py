@@ -13,6 +13,7 @@ from models.capacity import (
     WorkingWeek,
     allowance,
     next_allowance_time,
+    next_digest_time,
     next_working_time,
     week_start,
 )
@@ -426,3 +427,43 @@ def test_next_allowance_time_is_a_working_time_with_room(
         assert at == now
     # Next week always has room, so it never waits longer than that.
     assert week_start(week, at) - week_start(week, now) <= timedelta(days=7, hours=1)
+
+
+# 2026-12-02 is a Wednesday.
+@pytest.mark.parametrize(
+    ("week", "now", "cadence", "expected"),
+    [
+        # Daily: the start of the next working day; before opening time, today's start.
+        (OFFICE, ams(2026, 12, 2, 10, 30), "daily", ams(2026, 12, 3, 9, 0)),
+        (OFFICE, ams(2026, 12, 2, 7, 0), "daily", ams(2026, 12, 2, 9, 0)),
+        (OFFICE, ams(2026, 12, 2, 9, 0), "daily", ams(2026, 12, 2, 9, 0)),
+        (OFFICE, ams(2026, 12, 4, 16, 0), "daily", ams(2026, 12, 7, 9, 0)),  # Friday: Monday
+        (OFFICE, ams(2026, 12, 5, 12, 0), "daily", ams(2026, 12, 7, 9, 0)),  # Saturday
+        # Their own timezone: 09:00 in New York is 15:00 in Amsterdam.
+        (NEW_YORK, nyc(2026, 12, 2, 11, 0), "daily", nyc(2026, 12, 3, 9, 0)),
+        # Weekly: the first working day of the next week (or this one, before it opens).
+        (OFFICE, ams(2026, 12, 2, 10, 0), "weekly", ams(2026, 12, 7, 9, 0)),
+        (OFFICE, ams(2026, 12, 7, 8, 0), "weekly", ams(2026, 12, 7, 9, 0)),
+        (OFFICE, ams(2026, 12, 7, 9, 30), "weekly", ams(2026, 12, 14, 9, 0)),
+        (
+            WorkingWeek(days=frozenset({1, 3})),  # Tuesdays and Thursdays
+            ams(2026, 12, 2, 10, 0),
+            "weekly",
+            ams(2026, 12, 8, 9, 0),
+        ),
+        # Immediate: now, if in working hours; else when they open.
+        (OFFICE, ams(2026, 12, 2, 10, 30), "immediate", ams(2026, 12, 2, 10, 30)),
+        (OFFICE, ams(2026, 12, 2, 20, 0), "immediate", ams(2026, 12, 3, 9, 0)),
+        # Across the change to winter time (25 October 2026): still 09:00 local.
+        (OFFICE, ams(2026, 10, 23, 12, 0), "daily", ams(2026, 10, 26, 9, 0)),
+    ],
+)
+def test_next_digest_time(
+    week: WorkingWeek, now: datetime, cadence: str, expected: datetime
+) -> None:
+    assert next_digest_time(week, now, cadence) == expected
+
+
+def test_an_unknown_cadence_is_an_error() -> None:
+    with pytest.raises(ValueError, match="cadence"):
+        next_digest_time(OFFICE, ams(2026, 12, 2, 10, 0), "hourly")

@@ -4,7 +4,7 @@ pool       import, recruiters, employers, vacancies
 sources    sources, check-source, classify
 moments    moments, done, snooze, skip
 reports    status, stats, explain
-runtime    run, worker, scheduler, db, demo
+runtime    run, serve, worker, scheduler, db, demo
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ for command in (
     reports.stats_command,
     reports.explain_command,
     runtime.run,
+    runtime.serve,
     runtime.worker,
     runtime.scheduler,
     runtime.db,

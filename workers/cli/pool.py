@@ -62,6 +62,13 @@ def recruiters(ctx: click.Context) -> None:
 @click.option("--days", help="Working days, e.g. mon-fri (default), mon,wed,fri or mon-sun.")
 @click.option("--timezone", help="IANA timezone (default Europe/Amsterdam).")
 @click.option("--areas", help="Interest areas their team covers, comma-separated.")
+@click.option(
+    "--alerts",
+    type=click.Choice(["immediate", "daily", "weekly"]),
+    help="One email per moment (default), or a daily or weekly digest.",
+)
+@click.option("--language", type=click.Choice(["en", "nl"]), help="Inbox and email language.")
+@click.option("--admin/--no-admin", default=None, help="Sees everyone's moments and the team.")
 @click.pass_context
 def recruiters_add(
     ctx: click.Context,
@@ -73,6 +80,9 @@ def recruiters_add(
     days: str | None,
     timezone: str | None,
     areas: str | None,
+    alerts: str | None,
+    language: str | None,
+    admin: bool | None,
 ) -> None:
     """Add a recruiter, or update the settings given."""
     from workers.services.directory import RecruiterSettings, configure_recruiter
@@ -85,6 +95,9 @@ def recruiters_add(
         days=days,
         timezone=timezone,
         areas=areas,
+        alerts=alerts,
+        language=language,
+        admin=admin,
     )
     with open_app(ctx) as app:
         try:
@@ -93,7 +106,9 @@ def recruiters_add(
                 summary = (
                     f"recruiter {recruiter.id}: {recruiter.email} by {recruiter.channel}, "
                     f"{recruiter.weekly_capacity}/week, "
-                    f"{recruiter.work_start}-{recruiter.work_end} {recruiter.timezone}"
+                    f"{recruiter.work_start}-{recruiter.work_end} {recruiter.timezone}, "
+                    f"alerts {recruiter.alerts}, {recruiter.language}"
+                    + (", admin" if recruiter.admin else "")
                 )
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc

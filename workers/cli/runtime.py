@@ -25,6 +25,11 @@ def run(ctx: click.Context, once: bool) -> None:
         if settings.embedded:
             stop = StopFlag()
             stop.install()
+            if not once and settings.web_port:
+                from workers.web.app import serve_in_background
+
+                serve_in_background(app, host=settings.web_host, port=settings.web_port)
+                console.print(f"inbox on {settings.base_url}", markup=False)
             enqueued = run_embedded(app, once=once, stop=stop)
         elif once:
             enqueued = drain_distributed(app)
@@ -34,6 +39,19 @@ def run(ctx: click.Context, once: bool) -> None:
             )
     if once:
         console.print(f"done: {enqueued} messages processed")
+
+
+@click.command("serve")
+@click.option("--host", help="Address to listen on (default KEEPWARM_WEB_HOST, 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default KEEPWARM_WEB_PORT, 8000).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the recruiter inbox (sign-in by email link, moments, contacts, team)."""
+    from workers.web.app import serve as serve_inbox
+
+    settings: Settings = ctx.obj
+    with open_app(ctx) as app:
+        serve_inbox(app, host=host or settings.web_host, port=port or settings.web_port)
 
 
 def drain_distributed(app: App) -> int:

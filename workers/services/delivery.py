@@ -1,4 +1,5 @@
-"""Deliver: send an owed delivery once, by email or webhook, retrying failures with backoff."""
+"""Deliver: send an owed delivery once, by email, digest or webhook, retrying failures with
+backoff."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from models.schema import Delivery, Moment
 from sources import PermanentError, SourceError
 from workers.app import App
 from workers.db import transaction
+from workers.links import ActionTicket, action_links
 from workers.metrics import count
-from workers.notifiers import Notice, send_email, send_webhook
+from workers.notifiers import Notice, send_digest, send_email, send_webhook
+from workers.services.inbox import context_of, evidence_of
 
 log = structlog.get_logger(__name__)
 _rng = random.Random()
@@ -28,113 +31,142 @@ SEND_LEASE = timedelta(minutes=10)
 
 
 def deliver(app: App, delivery_id: int, now: datetime) -> str:
-    """Send one delivery if it is owed now; return its status afterwards."""
-    notice = _claim(app, delivery_id, now)
-    if notice is None:
+    """Send one delivery if it is owed now (a digest: with every digest owed to the same
+    recruiter); return its status afterwards."""
+    claimed = _claim(app, delivery_id, now)
+    if claimed is None:
         return "not owed"
-    channel, target, payload = notice
+    channel, target, notices = claimed
     try:
         if channel == "webhook":
-            send_webhook(app.fetcher, target, payload)
+            send_webhook(app.fetcher, target, notices[0])
+        elif channel == "digest":
+            key = f"keepwarm-digest-{min(n.delivery_id for n in notices)}"
+            send_digest(app.settings, target, notices, key)
         else:
-            send_email(app.settings, target, payload)
+            send_email(app.settings, target, notices[0])
     except SourceError as exc:
-        return _record_failure(app, delivery_id, exc, now)
+        return _record_failure(app, [n.delivery_id for n in notices], exc, now)
     with transaction(app.sessions) as session:
-        delivery = session.get_one(Delivery, delivery_id)
-        delivery.status, delivery.sent_at, delivery.last_error = "sent", now, None
+        ids = [n.delivery_id for n in notices]
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(status="sent", sent_at=now, last_error=None)
+        )
         # Only a moment still routed becomes delivered: a recruiter's skip or snooze wins.
         session.execute(
             update(Moment)
-            .where(Moment.id == delivery.moment_id, Moment.status == "routed")
+            .where(Moment.id.in_([n.moment_id for n in notices]), Moment.status == "routed")
             .values(status="delivered")
         )
-    count("deliveries", "sent")
-    log.info("delivery.sent", delivery_id=delivery_id, moment_id=payload.moment_id, channel=channel)
+    for notice in notices:
+        count("deliveries", "sent")
+        log.info(
+            "delivery.sent",
+            delivery_id=notice.delivery_id,
+            moment_id=notice.moment_id,
+            channel=channel,
+        )
     return "sent"
 
 
-def _claim(app: App, delivery_id: int, now: datetime) -> tuple[str, str, Notice] | None:
-    """Move the delivery to ``sending`` if it is owed; only one worker can win this.
+def _claim(app: App, delivery_id: int, now: datetime) -> tuple[str, str, list[Notice]] | None:
+    """Move the delivery (for a digest: every digest owed to its recruiter by now) to
+    ``sending`` if it is owed; only one worker can win each row.
 
     A ``sending`` row whose lease ran out (its worker died mid-send) is owed again. A
     delivery whose moment was closed, snoozed, routed anew or whose member may no longer
     be contacted is cancelled instead of sent.
     """
     with transaction(app.sessions) as session:
-        claimed = session.execute(
+        route = session.execute(
+            select(Delivery.channel, Delivery.target).where(Delivery.id == delivery_id)
+        ).one_or_none()
+        if route is None:
+            return None
+        channel, target = route
+        which = (
+            (Delivery.channel == "digest", Delivery.target == target)
+            if channel == "digest"
+            else (Delivery.id == delivery_id,)
+        )
+        ids = session.scalars(
             update(Delivery)
-            .where(
-                Delivery.id == delivery_id,
-                Delivery.status.in_(RETRYABLE),
-                Delivery.next_attempt_at <= now,
-            )
+            .where(*which, Delivery.status.in_(RETRYABLE), Delivery.next_attempt_at <= now)
             .values(
                 status="sending", attempts=Delivery.attempts + 1, next_attempt_at=now + SEND_LEASE
             )
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            .returning(Delivery.id)
+        ).all()
+        notices = [
+            notice
+            for notice in (_notice(app, session, claimed_id) for claimed_id in sorted(ids))
+            if notice is not None
+        ]
+        if not notices:
             return None
-        delivery = session.get_one(Delivery, delivery_id)
-        session.refresh(delivery)
-        moment = delivery.moment
-        member = moment.member
-        stale = moment.status not in ("routed", "delivered") or moment.routings != delivery.routing
-        if stale or member.do_not_contact:
-            delivery.status = "cancelled"
-            count("deliveries", "cancelled")
-            delivery.last_error = (
-                "not sent: the moment was closed or re-routed, or contact is no longer allowed"
-            )
-            return None
-        signal = moment.signal
-        notice = Notice(
-            delivery_id=delivery.id,
-            moment_id=moment.id,
-            member_id=member.id,
-            kind=moment.kind,
-            member_name=member.name,
-            employer=member.employer.name if member.employer else None,
-            headline=signal.headline if signal else moment.kind,
-            url=signal.url if signal else None,
-            draft=moment.draft,
-            reason=moment.reason or "",
-            expires_at=moment.expires_at.isoformat(),
-            idempotency_key=f"keepwarm-delivery-{delivery.id}",
-            also=tuple(_context_of(session, moment.id)),
-        )
-        return delivery.channel, delivery.target, notice
+        notices.sort(key=lambda n: (-n.priority, n.delivery_id))
+        return channel, target, notices
 
 
-def _context_of(session: Session, moment_id: int) -> list[str]:
-    """What the moments merged into this one were about."""
-    merged = session.scalars(
-        select(Moment).where(Moment.merged_into_id == moment_id).order_by(Moment.id)
+def _notice(app: App, session: Session, delivery_id: int) -> Notice | None:
+    """What a claimed delivery sends, or None (and the delivery cancelled) if it is stale."""
+    delivery = session.get_one(Delivery, delivery_id)
+    session.refresh(delivery)
+    moment = delivery.moment
+    member = moment.member
+    stale = moment.status not in ("routed", "delivered") or moment.routings != delivery.routing
+    if stale or member.do_not_contact:
+        delivery.status = "cancelled"
+        count("deliveries", "cancelled")
+        delivery.last_error = (
+            "not sent: the moment was closed or re-routed, or contact is no longer allowed"
+        )
+        return None
+    recruiter = moment.recruiter
+    headline, url = evidence_of(moment)
+    base = app.settings.base_url
+    links = (
+        action_links(app.secret, base, ActionTicket(moment.id, recruiter.id, delivery.routing))
+        if recruiter is not None
+        else {}
     )
-    lines = []
-    for moment in merged:
-        about = (
-            moment.signal.headline
-            if moment.signal
-            else moment.vacancy.title
-            if moment.vacancy
-            else ""
-        )
-        lines.append(moment.kind.replace("_", " ") + (f": {about}" if about else ""))
-    return lines
+    return Notice(
+        delivery_id=delivery.id,
+        moment_id=moment.id,
+        member_id=member.id,
+        kind=moment.kind,
+        member_name=member.name,
+        employer=member.employer.name if member.employer else None,
+        headline=headline,
+        url=url,
+        draft=moment.draft,
+        reason=moment.reason or "",
+        expires_at=moment.expires_at.isoformat(),
+        idempotency_key=f"keepwarm-delivery-{delivery.id}",
+        also=tuple(context_of(session, moment.id)),
+        links=links,
+        inbox_url=f"{base}/inbox",
+        language=recruiter.language if recruiter is not None else "en",
+        priority=moment.priority,
+    )
 
 
-def _record_failure(app: App, delivery_id: int, exc: SourceError, now: datetime) -> str:
+def _record_failure(app: App, delivery_ids: list[int], exc: SourceError, now: datetime) -> str:
+    status = "failed"
     with transaction(app.sessions) as session:
-        delivery = session.get_one(Delivery, delivery_id)
-        delivery.last_error = str(exc)[:2000]
-        if isinstance(exc, PermanentError) or delivery.attempts >= MAX_ATTEMPTS:
-            delivery.status = "dead"
-        else:
-            delivery.status = "failed"
-            delivery.next_attempt_at = backoff(now, RETRY_BASE, delivery.attempts, _rng)
-    log.warning(
-        "delivery.failed", delivery_id=delivery_id, error=type(exc).__name__, status=delivery.status
-    )
-    count("deliveries", delivery.status)
-    return delivery.status
+        for delivery_id in delivery_ids:
+            delivery = session.get_one(Delivery, delivery_id)
+            delivery.last_error = str(exc)[:2000]
+            if isinstance(exc, PermanentError) or delivery.attempts >= MAX_ATTEMPTS:
+                delivery.status = "dead"
+            else:
+                delivery.status = "failed"
+                delivery.next_attempt_at = backoff(now, RETRY_BASE, delivery.attempts, _rng)
+            status = delivery.status
+            log.warning(
+                "delivery.failed", delivery_id=delivery_id, error=type(exc).__name__, status=status
+            )
+            count("deliveries", status)
+    return status

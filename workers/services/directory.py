@@ -89,6 +89,9 @@ class RecruiterSettings:
     days: str | None = None
     timezone: str | None = None
     areas: str | None = None
+    language: str | None = None
+    alerts: str | None = None
+    admin: bool | None = None
 
 
 def configure_recruiter(
@@ -99,6 +102,10 @@ def configure_recruiter(
         raise ValueError(f"{email!r} is not an email address")
     if wanted.webhook_url and not wanted.webhook_url.lower().startswith(("http://", "https://")):
         raise ValueError("the webhook must be an http(s) URL")
+    if wanted.language not in (None, "nl", "en"):
+        raise ValueError("the language must be nl or en")
+    if wanted.alerts not in (None, "immediate", "daily", "weekly"):
+        raise ValueError("alerts must be immediate, daily or weekly")
     start, end = _hours(wanted.hours) if wanted.hours else (None, None)
     days = _days(wanted.days) if wanted.days else None
     recruiter = recruiter_for_email(session, email, now, name=wanted.name)
@@ -110,6 +117,9 @@ def configure_recruiter(
         "work_days": days,
         "timezone": wanted.timezone,
         "areas": wanted.areas,
+        "language": wanted.language,
+        "alerts": wanted.alerts,
+        "admin": wanted.admin,
     }
     for field_name, value in values.items():
         if value is not None:

@@ -12,7 +12,9 @@ from models.schema import Contact, Member, Moment
 from workers.app import App
 from workers.db import lock_member, transaction
 
-ACTIONABLE = ("routed", "delivered", "pending", "deferred")
+OPEN = ("routed", "delivered")
+"""With a recruiter and not acted on: what the inbox and alert links act on."""
+ACTIONABLE = (*OPEN, "pending", "deferred")
 CLOSED_BUT_CONTACTABLE = ("expired", "merged", "suppressed", "skipped", "not_relevant")
 """A recruiter may still have got in touch: ``done`` records that contact whatever happened."""
 
@@ -30,40 +32,86 @@ class FeedbackError(ValueError):
     """The moment cannot take this feedback."""
 
 
+class NotYours(FeedbackError):
+    """The moment is routed to another recruiter."""
+
+
+class AlreadyClosed(FeedbackError):
+    """The moment was closed before this feedback arrived."""
+
+    def __init__(self, moment_id: int, status: str) -> None:
+        super().__init__(f"moment {moment_id} is {status} and cannot take feedback")
+        self.status = status
+
+
 def _actionable(
-    session: Session, moment_id: int, allowed: tuple[str, ...] = ACTIONABLE
+    session: Session,
+    moment_id: int,
+    allowed: tuple[str, ...] = ACTIONABLE,
+    *,
+    recruiter_id: int | None = None,
 ) -> tuple[Moment, Member]:
-    """The moment and its member (locked), if the moment can take this feedback."""
+    """The moment and its member (locked), if the moment can take this feedback (from
+    ``recruiter_id``, when given: a recruiter acts only on moments routed to them)."""
     moment = session.get(Moment, moment_id)
     if moment is None:
         raise FeedbackError(f"there is no moment {moment_id}")
     member = lock_member(session, moment.member_id)
     assert member is not None
     session.refresh(moment)
+    if recruiter_id is not None and moment.recruiter_id != recruiter_id:
+        raise NotYours(f"moment {moment_id} is not routed to recruiter {recruiter_id}")
     if moment.status not in allowed:
-        raise FeedbackError(f"moment {moment_id} is {moment.status} and cannot take feedback")
+        raise AlreadyClosed(moment_id, moment.status)
     return moment, member
 
 
-def mark_done(app: App, moment_id: int, outcome: Outcome, now: datetime) -> None:
-    """Record the contact a moment led to and update the member's last contact date."""
+def mark_done(
+    app: App,
+    moment_id: int,
+    outcome: Outcome,
+    now: datetime,
+    *,
+    recruiter_id: int | None = None,
+    origin: str = "cli",
+    open_only: bool = False,
+) -> None:
+    """Record the contact a moment led to and update the member's last contact date
+    (``open_only``: only while the moment is with its recruiter, as the inbox and the
+    alert links act)."""
+    allowed = OPEN if open_only else ACTIONABLE + CLOSED_BUT_CONTACTABLE
     with transaction(app.sessions) as session:
-        moment, member = _actionable(session, moment_id, ACTIONABLE + CLOSED_BUT_CONTACTABLE)
+        moment, member = _actionable(session, moment_id, allowed, recruiter_id=recruiter_id)
         moment.status, moment.closed_at = "done", now
         moment.reason = f"done: {outcome.value}"
         session.add(
             Contact(
-                member_id=member.id, moment_id=moment.id, contacted_at=now, outcome=outcome.value
+                member_id=member.id,
+                moment_id=moment.id,
+                contacted_at=now,
+                outcome=outcome.value,
+                recruiter_id=recruiter_id or moment.recruiter_id,
+                origin=origin,
+                created_at=now,
             )
         )
         member.last_contact_on = now.date()
         member.updated_at = now
 
 
-def snooze(app: App, moment_id: int, until: datetime, now: datetime) -> None:
+def snooze(
+    app: App,
+    moment_id: int,
+    until: datetime,
+    now: datetime,
+    *,
+    recruiter_id: int | None = None,
+    open_only: bool = False,
+) -> None:
     """Put a moment back to wait until ``until``; the member's slot is free meanwhile."""
+    allowed = OPEN if open_only else ACTIONABLE
     with transaction(app.sessions) as session:
-        moment, _ = _actionable(session, moment_id)
+        moment, _ = _actionable(session, moment_id, allowed, recruiter_id=recruiter_id)
         if until <= now:
             raise FeedbackError("snooze until a date in the future")
         if until >= moment.expires_at:
@@ -76,15 +124,30 @@ def snooze(app: App, moment_id: int, until: datetime, now: datetime) -> None:
         _release_riders(session, moment, now)
 
 
-def skip(app: App, moment_id: int, now: datetime, *, not_relevant: bool = False) -> None:
-    """Close a moment without contact; ``not_relevant`` also says the signal was wrong."""
+FEEDBACK_LIMIT = 500
+
+
+def skip(
+    app: App,
+    moment_id: int,
+    now: datetime,
+    *,
+    not_relevant: bool = False,
+    why: str | None = None,
+    recruiter_id: int | None = None,
+    open_only: bool = False,
+) -> None:
+    """Close a moment without contact; ``not_relevant`` also says the signal was wrong,
+    ``why`` in the recruiter's words (counted in the stats)."""
+    allowed = OPEN if open_only else ACTIONABLE
     with transaction(app.sessions) as session:
-        moment, _ = _actionable(session, moment_id)
+        moment, _ = _actionable(session, moment_id, allowed, recruiter_id=recruiter_id)
         moment.status = "not_relevant" if not_relevant else "skipped"
         moment.closed_at = now
+        moment.feedback = (why or "").strip()[:FEEDBACK_LIMIT] or None
         moment.reason = (
             "marked not relevant by the recruiter" if not_relevant else "skipped by the recruiter"
-        )
+        ) + (f": {moment.feedback}" if moment.feedback else "")
         _release_riders(session, moment, now)
 
 

@@ -9,6 +9,7 @@ from statistics import median
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from models.schema import Contact, Member, Moment, Recruiter, Signal, Source
 from workers.app import App
@@ -25,6 +26,8 @@ class Tally:
     acted: int = 0
     done: int = 0
     positive: int = 0
+    not_relevant: int = 0
+    """Marked not relevant by the recruiter: how often this kind of signal was wrong."""
     hours_to_act: list[float] = field(default_factory=list)
 
     @property
@@ -88,12 +91,16 @@ def _count(tally: Tally, moment: Moment, outcome: str | None) -> None:
         tally.acted += 1
         if moment.closed_at and moment.routed_at:
             tally.hours_to_act.append((moment.closed_at - moment.routed_at).total_seconds() / 3600)
+    tally.not_relevant += moment.status == "not_relevant"
     if moment.status == "done":
         tally.done += 1
         tally.positive += outcome == "positive"
 
 
-def explain(app: App, reference: str) -> tuple[str, list[tuple[datetime, str]]]:
+Timeline = tuple[str, list[tuple[datetime, str]]]
+
+
+def explain(app: App, reference: str) -> Timeline:
     """A member's timeline in plain words: contacts, signals, moments and each decision."""
     with app.sessions() as session:
         try:  # an email or external id first: numeric ids from an ATS are common
@@ -102,35 +109,51 @@ def explain(app: App, reference: str) -> tuple[str, list[tuple[datetime, str]]]:
             member = session.get(Member, int(reference)) if reference.isdigit() else None
         if member is None:
             raise ValueError(f"no member has the email, external id or id {reference!r}")
-        events: list[tuple[datetime, str]] = []
-        if member.last_contact_on:
-            events.append(
-                (
-                    datetime.combine(member.last_contact_on, time(0), tzinfo=UTC),
-                    f"last contact on record (topic: {member.last_topic or 'not recorded'})",
-                )
+        return _timeline(session, member)
+
+
+def member_timeline(app: App, member_id: int) -> Timeline | None:
+    """The timeline of the member with this id, if there is one."""
+    with app.sessions() as session:
+        member = session.get(Member, member_id)
+        return _timeline(session, member) if member is not None else None
+
+
+def _timeline(session: Session, member: Member) -> Timeline:
+    events: list[tuple[datetime, str]] = []
+    if member.last_contact_on:
+        events.append(
+            (
+                datetime.combine(member.last_contact_on, time(0), tzinfo=UTC),
+                f"last contact on record (topic: {member.last_topic or 'not recorded'})",
             )
-        for contact in session.scalars(select(Contact).where(Contact.member_id == member.id)):
-            events.append(
-                (contact.contacted_at, f"contact recorded, outcome {contact.outcome or 'unknown'}")
-            )
-        for signal in session.scalars(select(Signal).where(Signal.member_id == member.id)):
-            what = signal.kind + (f" ({signal.event})" if signal.event else "")
-            events.append(
-                (
-                    signal.occurred_at,
-                    f"signal {signal.id}: {what} “{signal.headline}” "
-                    f"(confidence {signal.confidence:.2f})",
-                )
-            )
-        for moment in session.scalars(select(Moment).where(Moment.member_id == member.id)):
-            events.append((moment.created_at, _moment_line(moment)))
-        header = (
-            f"member {member.id}: {member.name}"
-            + (f", {member.title}" if member.title else "")
-            + (f" at {member.employer.name}" if member.employer else "")
         )
+    for contact in session.scalars(select(Contact).where(Contact.member_id == member.id)):
+        events.append((contact.contacted_at, _contact_line(contact)))
+    for signal in session.scalars(select(Signal).where(Signal.member_id == member.id)):
+        what = signal.kind + (f" ({signal.event})" if signal.event else "")
+        events.append(
+            (
+                signal.occurred_at,
+                f"signal {signal.id}: {what} “{signal.headline}” "
+                f"(confidence {signal.confidence:.2f})",
+            )
+        )
+    for moment in session.scalars(select(Moment).where(Moment.member_id == member.id)):
+        events.append((moment.created_at, _moment_line(moment)))
+    header = (
+        f"member {member.id}: {member.name}"
+        + (f", {member.title}" if member.title else "")
+        + (f" at {member.employer.name}" if member.employer else "")
+    )
     return header, sorted(events, key=lambda e: e[0])
+
+
+def _contact_line(contact: Contact) -> str:
+    how = f" by {contact.channel}" if contact.channel else ""
+    where = {"moment": "", "cli": ""}.get(contact.origin, f", logged from the {contact.origin}")
+    note = f": {contact.note}" if contact.note else ""
+    return f"contact recorded{how}, outcome {contact.outcome or 'unknown'}{where}{note}"
 
 
 def _moment_line(moment: Moment) -> str:

@@ -18,7 +18,7 @@ from models.capacity import (
     WorkingWeek,
     allowance,
     next_allowance_time,
-    next_working_time,
+    next_digest_time,
     week_start,
 )
 from models.moments import MomentKind
@@ -204,19 +204,29 @@ def _route_best(
             f"rides along as context with moment {best.id} ({best.kind}), which ranked higher"
         )
     _supersede_check_ins(session, member, best, now)
-    target = recruiter.webhook_url if recruiter.channel == "webhook" else recruiter.email
+    channel, target, cadence = delivery_route(recruiter)
     delivery = Delivery(
         moment_id=best.id,
         routing=best.routings,
-        channel=recruiter.channel,
-        target=target or recruiter.email,
+        channel=channel,
+        target=target,
         status="pending",
-        next_attempt_at=next_working_time(week, now),
+        next_attempt_at=next_digest_time(week, now, cadence),
         created_at=now,
     )
     session.add(delivery)
     session.flush()
     return delivery.id
+
+
+def delivery_route(recruiter: Recruiter) -> tuple[str, str, str]:
+    """Channel, target and cadence of a recruiter's alerts: a webhook gets each moment at
+    once (in working hours); email goes one by one, or as a daily or weekly digest."""
+    if recruiter.channel == "webhook" and recruiter.webhook_url:
+        return "webhook", recruiter.webhook_url, "immediate"
+    if recruiter.alerts in ("daily", "weekly"):
+        return "digest", recruiter.email, recruiter.alerts
+    return "email", recruiter.email, "immediate"
 
 
 def _supersede_check_ins(session: Session, member: Member, best: Moment, now: datetime) -> None:

@@ -1,0 +1,139 @@
+"""What the inbox shows: a recruiter's open moments best first, one moment, the team's week."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.capacity import week_start
+from models.schema import Moment, Recruiter
+from workers.app import App
+from workers.services.routing import OPEN_STATUSES, routed_since, working_week
+
+
+@dataclass(frozen=True, kw_only=True)
+class MomentCard:
+    """One moment as the recruiter sees it."""
+
+    id: int
+    kind: str
+    status: str
+    member_id: int
+    member_name: str
+    member_language: str
+    employer: str | None
+    headline: str
+    url: str | None
+    reason: str
+    draft: str
+    confidence: float
+    expires_at: datetime
+    routings: int
+    recruiter_id: int | None
+    recruiter_name: str | None
+    also: tuple[str, ...]
+
+    def days_left(self, now: datetime) -> int:
+        """Whole days until the window closes."""
+        return max(0, (self.expires_at - now).days)
+
+
+def evidence_of(moment: Moment) -> tuple[str, str | None]:
+    """Why now, in a line, and where it was seen: the signal's headline, the vacancy's
+    title, or the kind of moment (a check-in has no evidence)."""
+    if moment.signal is not None:
+        return moment.signal.headline, moment.signal.url
+    if moment.vacancy is not None:
+        return moment.vacancy.title, moment.vacancy.url
+    return moment.kind.replace("_", " "), None
+
+
+def context_of(session: Session, moment_id: int) -> list[str]:
+    """What the moments merged into this one were about."""
+    merged = session.scalars(
+        select(Moment).where(Moment.merged_into_id == moment_id).order_by(Moment.id)
+    )
+    lines = []
+    for moment in merged:
+        about = evidence_of(moment)[0] if moment.signal or moment.vacancy else ""
+        lines.append(moment.kind.replace("_", " ") + (f": {about}" if about else ""))
+    return lines
+
+
+def _card(session: Session, moment: Moment) -> MomentCard:
+    member = moment.member
+    headline, url = evidence_of(moment)
+    return MomentCard(
+        id=moment.id,
+        kind=moment.kind,
+        status=moment.status,
+        member_id=member.id,
+        member_name=member.name,
+        member_language=member.language,
+        employer=member.employer.name if member.employer else None,
+        headline=headline,
+        url=url,
+        reason=moment.reason or "",
+        draft=moment.draft,
+        confidence=moment.confidence,
+        expires_at=moment.expires_at,
+        routings=moment.routings,
+        recruiter_id=moment.recruiter_id,
+        recruiter_name=moment.recruiter.name if moment.recruiter else None,
+        also=tuple(context_of(session, moment.id)),
+    )
+
+
+def open_moments(app: App, recruiter_id: int | None) -> list[MomentCard]:
+    """Moments routed and not yet acted on, best first: one recruiter's, or everyone's."""
+    query = select(Moment).where(Moment.status.in_(OPEN_STATUSES))
+    if recruiter_id is not None:
+        query = query.where(Moment.recruiter_id == recruiter_id)
+    query = query.order_by(
+        Moment.priority.desc(), Moment.confidence.desc(), Moment.expires_at, Moment.id
+    )
+    with app.sessions() as session:
+        return [_card(session, moment) for moment in session.scalars(query)]
+
+
+def moment_card(app: App, moment_id: int) -> MomentCard | None:
+    """One moment, whatever its status."""
+    with app.sessions() as session:
+        moment = session.get(Moment, moment_id)
+        return _card(session, moment) if moment else None
+
+
+@dataclass(frozen=True)
+class RecruiterWeek:
+    """How much of a recruiter's weekly capacity is used."""
+
+    id: int
+    name: str
+    email: str
+    alerts: str
+    used: int
+    capacity: int
+    active: bool
+
+
+def team_week(app: App, now: datetime) -> list[RecruiterWeek]:
+    """Every recruiter with the moments routed to them this week (their week, their zone)."""
+    with app.sessions() as session:
+        rows = []
+        for recruiter in session.scalars(select(Recruiter).order_by(Recruiter.name)):
+            week = working_week(recruiter)
+            rows.append(
+                RecruiterWeek(
+                    recruiter.id,
+                    recruiter.name,
+                    recruiter.email,
+                    recruiter.alerts,
+                    routed_since(session, recruiter.id, week_start(week, now)),
+                    recruiter.weekly_capacity,
+                    recruiter.active,
+                )
+            )
+    return rows

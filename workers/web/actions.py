@@ -1,0 +1,177 @@
+"""Acting on a moment: from the inbox's buttons and from an alert email's signed links.
+
+Opening a link (GET) only shows a confirmation page with one button; the POST records.
+A link that is forged, expired, from an earlier routing, for a moment now with someone
+else or already acted on gets a page saying so, and changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+
+import structlog
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from models.schema import Recruiter
+from workers.app import App
+from workers.i18n import text
+from workers.links import ACTIONS, ActionTicket, LinkError, read_ticket
+from workers.services.feedback import (
+    OPEN,
+    AlreadyClosed,
+    FeedbackError,
+    NotYours,
+    Outcome,
+    mark_done,
+    skip,
+    snooze,
+)
+from workers.services.inbox import MomentCard, moment_card
+from workers.web.rendering import message_page, now_of, render
+from workers.web.security import Keepwarm
+
+log = structlog.get_logger(__name__)
+router = APIRouter()
+
+SNOOZE_DAYS = 7
+
+
+def apply_action(
+    app: App,
+    moment_id: int,
+    action: str,
+    now: datetime,
+    *,
+    recruiter_id: int | None,
+    until: date | None = None,
+    why: str | None = None,
+    origin: str,
+) -> None:
+    """Record one action on an open moment; FeedbackError kinds when it cannot take it."""
+    if action in {o.value for o in Outcome}:
+        mark_done(
+            app,
+            moment_id,
+            Outcome(action),
+            now,
+            recruiter_id=recruiter_id,
+            origin=origin,
+            open_only=True,
+        )
+    elif action == "snooze":
+        if until is None:
+            raise FeedbackError("choose a date to snooze until")
+        wake = datetime.combine(until, time(8), tzinfo=UTC)
+        snooze(app, moment_id, wake, now, recruiter_id=recruiter_id, open_only=True)
+    elif action in ("skip", "not-relevant"):
+        skip(
+            app,
+            moment_id,
+            now,
+            not_relevant=action == "not-relevant",
+            why=why,
+            recruiter_id=recruiter_id,
+            open_only=True,
+        )
+    else:
+        raise FeedbackError(f"unknown action {action!r}")
+    log.info("moment.feedback", moment_id=moment_id, action=action, origin=origin)
+
+
+def _language(app: App, recruiter_id: int) -> str:
+    with app.sessions() as session:
+        return (
+            session.scalar(select(Recruiter.language).where(Recruiter.id == recruiter_id)) or "en"
+        )
+
+
+def _check(app: App, token: str) -> tuple[ActionTicket, MomentCard, str] | str:
+    """The ticket, its moment and the recruiter's language; or the key of what is wrong."""
+    try:
+        ticket = read_ticket(app.secret, token)
+    except LinkError as exc:
+        return "action.expired_link" if exc.expired else "action.bad_link"
+    card = moment_card(app, ticket.moment_id)
+    if card is None:
+        return "action.bad_link"
+    language = _language(app, ticket.recruiter_id)
+    if card.recruiter_id != ticket.recruiter_id:
+        return "action.other_recruiter"
+    if card.routings != ticket.routing:
+        return "action.stale"
+    if card.status not in OPEN:
+        return f"closed:{card.status}"
+    return ticket, card, language
+
+
+def _refusal(request: Request, app: App, token: str, problem: str) -> HTMLResponse:
+    try:
+        language = _language(app, read_ticket(app.secret, token).recruiter_id)
+    except LinkError:
+        language = "en"
+    if problem.startswith("closed:"):
+        says = text(language, "action.closed", status=problem.removeprefix("closed:"))
+    else:
+        says = text(language, problem)
+    status = 404 if problem == "action.bad_link" else 410 if "expired" in problem else 200
+    return message_page(request, says, language=language, status_code=status)
+
+
+@router.get("/a/{token}", response_class=HTMLResponse)
+def confirm_action(
+    request: Request, app: Keepwarm, token: str, do: str = "positive"
+) -> HTMLResponse:
+    """The confirmation page: what the link will record, and one button."""
+    checked = _check(app, token)
+    if isinstance(checked, str):
+        return _refusal(request, app, token, checked)
+    _, card, language = checked
+    action = do if do in ACTIONS else "positive"
+    default_until = (now_of(request) + timedelta(days=SNOOZE_DAYS)).date()
+    return render(
+        request,
+        "action.html",
+        card=card,
+        action=action,
+        token=token,
+        default_until=default_until,
+        language=language,
+    )
+
+
+@router.post("/a/{token}", response_class=HTMLResponse)
+def record_action(
+    request: Request,
+    app: Keepwarm,
+    token: str,
+    action: Annotated[str, Form()],
+    until: Annotated[date | None, Form()] = None,
+    why: Annotated[str, Form(max_length=500)] = "",
+) -> HTMLResponse:
+    """Record what the confirmation page's button says; the signed token is the proof."""
+    checked = _check(app, token)
+    if isinstance(checked, str):
+        return _refusal(request, app, token, checked)
+    ticket, card, language = checked
+    try:
+        apply_action(
+            app,
+            ticket.moment_id,
+            action,
+            now_of(request),
+            recruiter_id=ticket.recruiter_id,
+            until=until,
+            why=why,
+            origin="email",
+        )
+    except AlreadyClosed as exc:
+        says = text(language, "action.closed", status=exc.status)
+        return message_page(request, says, language=language)
+    except NotYours:
+        return message_page(request, text(language, "action.other_recruiter"), language=language)
+    except FeedbackError as exc:
+        return message_page(request, str(exc), language=language, status_code=400)
+    return render(request, "action_done.html", card=card, action=action, language=language)
