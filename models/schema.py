@@ -83,6 +83,11 @@ class Recruiter(Base):
     """The language of their inbox and alert emails (nl or en)."""
     alerts: Mapped[str] = mapped_column(String(20), default="immediate")
     """immediate (one email per moment), daily or weekly (one digest email)."""
+    webhook_secret: Mapped[str | None] = mapped_column(String(100))
+    """Signs webhook deliveries (Standard Webhooks, ``whsec_...``)."""
+    webhook_secret_previous: Mapped[str | None] = mapped_column(String(100))
+    webhook_previous_until: Mapped[datetime | None]
+    """After a rotation, deliveries carry both signatures until then."""
     created_at: Mapped[datetime]
 
 
@@ -303,8 +308,10 @@ class Contact(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recruiter_id: Mapped[int | None] = mapped_column(ForeignKey("recruiter.id"))
     origin: Mapped[str] = mapped_column(String(20), default="moment")
-    """Where it was recorded: moment, inbox, cli."""
+    """Where it was recorded: cli, inbox, email (an alert's link), api, import."""
     created_at: Mapped[datetime | None]
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    """Idempotency key: the same contact sent twice (API, import) is stored once."""
 
 
 class Delivery(Base):
@@ -324,6 +331,10 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    retry_until: Mapped[datetime | None]
+    """Failures are retried until then (a day after creation or a manual retry), then dead."""
+    alerted_at: Mapped[datetime | None]
+    """When the operator was told this delivery is dead."""
 
     moment: Mapped[Moment] = relationship()
 
@@ -340,3 +351,32 @@ class SignInLink(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class ApiToken(Base):
+    """A token another system (an ATS, a CRM) uses for the API; only its hash is kept."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    """The token's first characters, to tell tokens apart in a list."""
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class MomentEvent(Base):
+    """A change of a moment (routed, contacted, snoozed, skipped, expired) as a CloudEvent,
+    written with the change; the event stream publishes these in order."""
+
+    __tablename__ = "moment_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moment_id: Mapped[int] = mapped_column(ForeignKey("moment.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(60))
+    data: Mapped[str] = mapped_column(Text)
+    """JSON: the event's data."""
+    created_at: Mapped[datetime]
+    published_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -7,15 +7,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -26,6 +21,8 @@ from workers.demo.servers import MailCatcher, free_port
 from workers.services.delivery import deliver
 from workers.services.routing import route_member
 from workers.settings import Settings
+
+from .processes import keepwarm, serving
 
 CHROMIUM = os.environ.get("KEEPWARM_TEST_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -163,30 +160,10 @@ def setup(tmp_path: Path, mail: MailCatcher) -> Iterator[tuple[App, dict[str, st
 def server(setup: tuple[App, dict[str, str], str]) -> Iterator[str]:
     """``keepwarm serve`` in its own process."""
     _, env, base = setup
-    port = base.rsplit(":", 1)[1]
-    keepwarm = shutil.which("keepwarm", path=str(Path(sys.executable).parent)) or "keepwarm"
-    process = subprocess.Popen(
-        [keepwarm, "serve", "--host", "127.0.0.1", "--port", port],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            output = process.stdout.read().decode() if process.stdout else ""
-            pytest.fail(f"keepwarm serve did not start:\n{output}")
-        time.sleep(0.2)
-    yield base
-    process.terminate()
-    output = process.communicate(timeout=10)[0].decode()
+    with serving(env, base) as output:
+        yield base
     for name, email, *_ in MEMBERS:  # the server's own log lines: ids, never people
-        assert name not in output and email not in output
+        assert name not in output[0] and email not in output[0]
 
 
 def _link(mail: MailCatcher, to: str, pattern: str, *, subject: str = "") -> str:
@@ -295,22 +272,7 @@ def test_a_recruiter_closes_the_loop_in_the_browser(
     with app.sessions() as session:
         contacts = session.execute(select(Contact.member_id, Contact.outcome, Contact.origin)).all()
     assert sorted(contacts) == [(1, "positive", "inbox"), (2, "positive", "email")]
-    keepwarm = shutil.which("keepwarm", path=str(Path(sys.executable).parent)) or "keepwarm"
-    explained = subprocess.run(
-        [keepwarm, "explain", "sanne@example.net"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    explained = " ".join(explained.split())  # the console wraps long lines
+    explained = keepwarm(env, "explain", "sanne@example.net")
     assert f"snoozed by the recruiter until {until}" in explained
-    explained = subprocess.run(
-        [keepwarm, "explain", "joost@example.net"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    explained = " ".join(explained.split())
+    explained = keepwarm(env, "explain", "joost@example.net")
     assert "contact recorded, outcome positive" in explained and "done: positive" in explained

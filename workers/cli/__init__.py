@@ -5,6 +5,7 @@ sources    sources, check-source, classify
 moments    moments, done, snooze, skip
 reports    status, stats, explain
 runtime    run, serve, worker, scheduler, db, demo
+integrations  tokens, contacts, deliveries
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 
 import click
 
-from workers.cli import moments, pool, reports, runtime, sources
+from workers.cli import integrations, moments, pool, reports, runtime, sources
 from workers.logs import configure_logging
 from workers.settings import Settings, SettingsError
 
@@ -52,6 +53,8 @@ for command in (
     runtime.scheduler,
     runtime.db,
     runtime.demo,
+    integrations.tokens,
+    integrations.contacts,
 ):
     cli.add_command(command)
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from hashlib import sha256
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.policy import Action, ContactPolicy, Decision, decide
 from models.schema import Contact, Employer, Member, Moment
 from workers.app import App
 from workers.db import lock_member, transaction
+from workers.services.directory import find_member
 from workers.services.feedback import Outcome
 from workers.services.routing import WAITING_STATUSES, history_of, hold
 
@@ -31,11 +34,13 @@ class ContactError(ValueError):
 
 @dataclass(frozen=True)
 class LoggedContact:
-    """The contact recorded, and the member's moments it put off (id and reason)."""
+    """The contact recorded, and the member's moments it put off (id and reason);
+    ``created`` is False when the same contact (its key) was logged before."""
 
     contact_id: int
     member_id: int
     held: dict[int, str]
+    created: bool = True
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,10 @@ def log_contact(
     note: str | None = None,
     recruiter_id: int | None = None,
     origin: str = "inbox",
+    key: str | None = None,
 ) -> LoggedContact:
-    """Record a contact with a member and decide their waiting moments again."""
+    """Record a contact with a member and decide their waiting moments again; a contact
+    with the ``key`` of one logged before is not stored again."""
     at = at or now
     if at > now:
         raise ContactError("a contact cannot be logged in the future")
@@ -68,10 +75,46 @@ def log_contact(
         raise ContactError(f"channel must be one of {', '.join(CHANNELS)}")
     if outcome is not None and outcome not in {o.value for o in Outcome}:
         raise ContactError(f"outcome must be one of {', '.join(o.value for o in Outcome)}")
+    if key is not None and not 0 < len(key) <= 200:
+        raise ContactError("an idempotency key has 1 to 200 characters")
+    try:
+        return _log(app, member_id, now, at, channel, outcome, note, recruiter_id, origin, key)
+    except IntegrityError:  # the same key, logged at this very moment by another request
+        with app.sessions() as session:
+            earlier = _logged_before(session, key)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _logged_before(session: Session, key: str | None) -> LoggedContact | None:
+    if key is None:
+        return None
+    row = session.execute(
+        select(Contact.id, Contact.member_id).where(Contact.key == key)
+    ).one_or_none()
+    return LoggedContact(row[0], row[1], {}, created=False) if row else None
+
+
+def _log(
+    app: App,
+    member_id: int,
+    now: datetime,
+    at: datetime,
+    channel: str,
+    outcome: str | None,
+    note: str | None,
+    recruiter_id: int | None,
+    origin: str,
+    key: str | None,
+) -> LoggedContact:
     with transaction(app.sessions) as session:
         member = lock_member(session, member_id)
         if member is None:
             raise ContactError(f"there is no member {member_id}")
+        earlier = _logged_before(session, key)
+        if earlier is not None:
+            return earlier
         contact = Contact(
             member_id=member.id,
             contacted_at=at,
@@ -81,6 +124,7 @@ def log_contact(
             recruiter_id=recruiter_id,
             origin=origin,
             created_at=now,
+            key=key,
         )
         session.add(contact)
         session.flush()
@@ -144,3 +188,23 @@ def member_hit(app: App, member_id: int) -> MemberHit | None:
             .where(Member.id == member_id)
         ).one_or_none()
     return MemberHit(*row) if row else None
+
+
+def natural_key(
+    member_id: int, at: datetime, channel: str, outcome: str | None, note: str | None
+) -> str:
+    """A key for a contact sent without one: the same contact, sent again, is the same."""
+    parts = f"{member_id}|{at.isoformat()}|{channel}|{outcome or ''}|{note or ''}"
+    return "auto:" + sha256(parts.encode()).hexdigest()[:40]
+
+
+def resolve_member(app: App, *, external_id: str | None, email: str | None) -> int:
+    """The member an outside system means, by its external id or else the email."""
+    reference = (external_id or "").strip() or (email or "").strip()
+    if not reference:
+        raise ContactError("name the member by external_id or email")
+    with app.sessions() as session:
+        try:
+            return find_member(session, reference).id
+        except ValueError as exc:
+            raise ContactError(str(exc)) from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -135,5 +136,35 @@ def team_week(app: App, now: datetime) -> list[RecruiterWeek]:
                     recruiter.weekly_capacity,
                     recruiter.active,
                 )
+            )
+    return rows
+
+
+def moment_page(app: App, *, status: str | None, after: int, limit: int) -> list[dict[str, Any]]:
+    """Moments with an id above ``after``, in id order, as the API returns them."""
+    query = select(Moment).where(Moment.id > after).order_by(Moment.id).limit(limit)
+    if status is not None:
+        query = query.where(Moment.status == status)
+    with app.sessions() as session:
+        rows = []
+        for moment in session.scalars(query):
+            headline, url = evidence_of(moment)
+            rows.append(
+                {
+                    "id": moment.id,
+                    "kind": moment.kind,
+                    "status": moment.status,
+                    "reason": moment.reason or "",
+                    "member_id": moment.member_id,
+                    "member_external_id": moment.member.external_id,
+                    "recruiter_id": moment.recruiter_id,
+                    "not_before": moment.not_before,
+                    "expires_at": moment.expires_at,
+                    "routed_at": moment.routed_at,
+                    "closed_at": moment.closed_at,
+                    "headline": headline,
+                    "url": url,
+                    "draft": moment.draft,
+                }
             )
     return rows

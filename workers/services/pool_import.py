@@ -222,7 +222,7 @@ NO = {"", "0", "no", "nee", "n", "false", "onwaar"}
 
 def parse_row(values: dict[str, Any], today: date | None = None) -> PoolRow:
     """Validate one row; raise ValueError with a reason a recruiter understands."""
-    text = {k: _text(v) for k, v in values.items()}
+    text = {k: cell_text(v) for k, v in values.items()}
     for field_name, limit in LIMITS.items():
         if len(text.get(field_name) or "") > limit:
             raise ValueError(
@@ -294,7 +294,8 @@ def parse_date(value: Any) -> date | None:
     raise ValueError(f"the date {raw!r} is neither yyyy-mm-dd nor dd-mm-jjjj")
 
 
-def _text(value: Any) -> str | None:
+def cell_text(value: Any) -> str | None:
+    """A spreadsheet cell as tidy text (whole floats as integers), or None when empty."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():

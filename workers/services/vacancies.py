@@ -16,7 +16,13 @@ from models.vacancies import concepts, relevance
 from workers.app import App
 from workers.db import transaction
 from workers.drafts import draft_message
-from workers.services.pool_import import ImportReport, Rejection, parse_date, read_table
+from workers.services.pool_import import (
+    ImportReport,
+    Rejection,
+    cell_text,
+    parse_date,
+    read_table,
+)
 
 MIN_RELEVANCE = 0.5
 COLUMNS = {
@@ -78,11 +84,11 @@ def _upsert(app: App, values: dict[str, Any], now: datetime) -> str:
     closes_on = parse_date(values.get("closes"))
     fields = {
         "title": title,
-        "employer": _text(values.get("employer")),
-        "areas": _text(values.get("areas")),
-        "location": _text(values.get("location")),
-        "url": _text(values.get("url")),
-        "description": _text(values.get("description")) or "",
+        "employer": cell_text(values.get("employer")),
+        "areas": cell_text(values.get("areas")),
+        "location": cell_text(values.get("location")),
+        "url": cell_text(values.get("url")),
+        "description": cell_text(values.get("description")) or "",
         "closes_at": datetime.combine(closes_on, time(23, 59), tzinfo=UTC) if closes_on else None,
     }
     closed = fold(str(values.get("status") or "")) in CLOSED
@@ -217,8 +223,3 @@ def _facts(member: Member, vacancy: str) -> DraftFacts:
         last_contact=member.last_contact_on,
         vacancy=vacancy,
     )
-
-
-def _text(value: Any) -> str | None:
-    text = " ".join(str(value).split()) if value is not None else ""
-    return text or None

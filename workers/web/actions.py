@@ -34,7 +34,7 @@ from workers.web.rendering import message_page, now_of, render
 from workers.web.security import Keepwarm
 
 log = structlog.get_logger(__name__)
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 SNOOZE_DAYS = 7
 

@@ -23,6 +23,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from workers.app import App
 from workers.i18n import translator
 from workers.web import actions, inbox, signin
+from workers.web import api as api_routes
 from workers.web.rendering import HERE, language_of, message_page
 from workers.web.security import BadFormToken, Forbidden, SignInRequired
 
@@ -35,7 +36,13 @@ MAX_BODY_BYTES = 64_000
 
 def create_app(app: App, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
     """The web app over one keepwarm runtime."""
-    api = FastAPI(title="keepwarm", docs_url=None, redoc_url=None)
+    api = FastAPI(
+        title="keepwarm",
+        version="1",
+        summary="Contacts in from an ATS or CRM, moments out.",
+        docs_url=None,
+        redoc_url=None,
+    )
     api.state.keepwarm = app
     api.state.clock = clock or (lambda: datetime.now(UTC))
     api.add_middleware(
@@ -50,12 +57,12 @@ def create_app(app: App, *, clock: Callable[[], datetime] | None = None) -> Fast
     api.include_router(signin.router)
     api.include_router(inbox.router)
     api.include_router(actions.router)
+    api.include_router(api_routes.router)
+
+    api.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
 
     @api.middleware("http")
-    async def bounded_and_logged(request: Request, call_next: Any) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return Response("request body too large", status_code=413)
+    async def logged(request: Request, call_next: Any) -> Response:
         started = time.perf_counter()
         response: Response = await call_next(request)
         route = request.scope.get("route")
@@ -94,6 +101,50 @@ def create_app(app: App, *, clock: Callable[[], datetime] | None = None) -> Fast
         return {"status": "ok"}
 
     return api
+
+
+class BodyLimit:
+    """Refuse a request body over ``limit`` bytes, whether it says its length or is chunked.
+
+    The body is read here, up to the limit, and handed on whole: forms and API calls are
+    small, and nothing past the limit is ever read.
+    """
+
+    def __init__(self, app: Any, *, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        too_large = Response("request body too large", status_code=413)
+        declared = dict(scope.get("headers") or ()).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await too_large(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            more = message.get("more_body", False)
+            if size > self.limit:
+                await too_large(scope, receive, send)
+                return
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Any:
+            nonlocal delivered
+            if delivered:
+                return await receive()
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
 
 def _server(app: App, host: str, port: int) -> Any:

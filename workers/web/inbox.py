@@ -26,7 +26,7 @@ from workers.web.actions import SNOOZE_DAYS, apply_action
 from workers.web.rendering import flash, now_of, render
 from workers.web.security import Admin, CurrentViewer, Forbidden, FormChecked, Keepwarm
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 ALERTS = ("immediate", "daily", "weekly")
 
 

@@ -22,7 +22,7 @@ from workers.web.rendering import language_of, message_page, now_of, render
 from workers.web.security import FormChecked, Keepwarm, sign_in
 
 log = structlog.get_logger(__name__)
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def _safe_next(target: str) -> str:
