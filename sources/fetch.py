@@ -143,10 +143,14 @@ class Fetcher:
 
     def post_json(self, url: str, payload: Any, *, headers: Mapping[str, str]) -> None:
         """POST JSON to ``url``; raise a SourceError unless the receiver answers 2xx."""
+        body = json.dumps(payload).encode("utf-8")
+        self.post(url, body, headers={**headers, "Content-Type": "application/json"})
+
+    def post(self, url: str, content: bytes, *, headers: Mapping[str, str]) -> None:
+        """POST ``content`` as it is (a signed body must arrive byte for byte); raise a
+        SourceError unless the receiver answers 2xx."""
         _, origin, target = _wire_url(url)
-        content = json.dumps(payload).encode("utf-8")
         extra = {k: v.encode("latin-1") for k, v in headers.items()}
-        extra["Content-Type"] = b"application/json"
         # A fresh connection: a POST is not repeated on a kept-alive one the server dropped.
         deadline = time.monotonic() + self.body_seconds
         watch = _WATCHDOG.watch(deadline)

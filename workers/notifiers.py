@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import smtplib
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from functools import lru_cache
@@ -128,20 +128,25 @@ def _send(settings: Settings, message: EmailMessage) -> None:
         raise TransientError(f"SMTP failed: {type(exc).__name__}: {exc}") from exc
 
 
-def send_webhook(fetcher: Fetcher, url: str, notice: Notice) -> None:
-    """POST the notice as JSON, with an Idempotency-Key the receiver can dedupe on."""
-    payload = {"event": "moment.routed", **asdict(notice)}
-    fetcher.post_json(url, payload, headers={"Idempotency-Key": notice.idempotency_key})
+def send_webhook(fetcher: Fetcher, url: str, body: bytes, headers: dict[str, str]) -> None:
+    """POST a prepared webhook body (signed CloudEvent, Slack or Teams message)."""
+    fetcher.post(url, body, headers=headers)
 
 
 def send_operator_alert(
-    settings: Settings, fetcher: Fetcher, subject: str, lines: list[str]
+    settings: Settings,
+    fetcher: Fetcher,
+    subject: str,
+    lines: list[str],
+    *,
+    event: str = "sources.failing",
+    hint: str = "List them with: keepwarm sources --failing",
 ) -> None:
     """Tell the operator (email and/or webhook from the settings) what needs attention."""
     if settings.operator_webhook:
         fetcher.post_json(
             settings.operator_webhook,
-            {"event": "sources.failing", "subject": subject, "lines": lines},
+            {"event": event, "subject": subject, "lines": lines},
             headers={
                 "Idempotency-Key": "keepwarm-alert-"
                 + sha256("\n".join(lines).encode()).hexdigest()[:32]
@@ -149,5 +154,5 @@ def send_operator_alert(
         )
     if settings.operator_email:
         message = _message(settings, settings.operator_email, subject, None)
-        message.set_content("\n".join(lines) + "\n\nList them with: keepwarm sources --failing\n")
+        message.set_content("\n".join(lines) + f"\n\n{hint}\n")
         _send(settings, message)

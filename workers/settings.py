@@ -64,6 +64,8 @@ class Settings:
     web_port: int = 8000
     public_url: str = ""
     secret_key: str = ""
+    event_stream: str = ""
+    event_stream_maxlen: int = 100_000
 
     @property
     def embedded(self) -> bool:
@@ -172,6 +174,10 @@ class Settings:
             raise SettingsError("need 0 < KEEPWARM_MIN_POLL_INTERVAL <= KEEPWARM_MAX_POLL_INTERVAL")
         if self.log_format not in ("auto", "json", "console"):
             raise SettingsError("KEEPWARM_LOG_FORMAT must be auto, json or console")
+        if self.event_stream and not self.broker_url:
+            raise SettingsError("KEEPWARM_EVENT_STREAM needs the Redis of KEEPWARM_BROKER_URL")
+        if self.event_stream_maxlen < 1:
+            raise SettingsError("KEEPWARM_EVENT_STREAM_MAXLEN must be at least 1")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):
             raise SettingsError("KEEPWARM_PUBLIC_URL must be an http:// or https:// URL")
         if self.secret_key and len(self.secret_key) < 32:

@@ -139,6 +139,9 @@ def test_an_ats_logs_contacts_through_the_api(
         spec = client.get("/openapi.json").json()
         assert {"/api/v1/contacts", "/api/v1/moments"} <= set(spec["paths"])
         assert "/inbox" not in spec["paths"]
+        routed = client.get("/schemas/keepwarm.moment.routed.v1.json")
+        assert routed.status_code == 200 and routed.json()["type"] == "object"
+        assert client.get("/schemas/nothing.json").status_code == 404
 
         # A revoked token is refused from then on.
         keepwarm(env, "tokens", "revoke", "1")

@@ -74,7 +74,10 @@ def outcome(env: dict[str, str], mail: MailCatcher, hooks: WebhookReceiver) -> O
     return {
         "moments": sorted((m["member_id"], m["kind"], m["status"], m["recruiter"]) for m in news),
         "emails": sorted((str(m["X-Envelope-To"]), str(m["Subject"])) for m in mail.inbox),
-        "webhooks": sorted((h["json"]["member_id"], h["json"]["kind"]) for h in hooks.received),
+        "webhooks": sorted(
+            (h["json"]["data"]["member"]["id"], h["json"]["data"]["moment"]["kind"])
+            for h in hooks.received
+        ),
     }
 
 

@@ -17,7 +17,11 @@ FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Nieuws</title>
 
 
 def run(tmp_path: Path, *args: str, stdin: str | None = None) -> str:
-    env = {"KEEPWARM_DATA_DIR": str(tmp_path), "KEEPWARM_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8"}
+    env = {
+        "KEEPWARM_DATA_DIR": str(tmp_path),
+        "KEEPWARM_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8",
+        "COLUMNS": "200",
+    }
     result = CliRunner().invoke(cli, list(args), input=stdin, env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.output
@@ -77,3 +81,61 @@ def test_every_command_is_listed_with_one_line(tmp_path: Path) -> None:
         "demo",
     ):
         assert f"  {command} " in out, command
+
+
+def test_a_webhook_secret_is_shown_once_and_rotates(tmp_path: Path) -> None:
+    hook = "http://127.0.0.1:9/hooks/secret-path"
+    added = run(tmp_path, "recruiters", "add", "bram@agency.example", "--webhook", hook)
+    secret = added.strip().splitlines()[-1]
+    assert secret.startswith("whsec_")
+    assert "whsec_" not in run(
+        tmp_path, "recruiters", "add", "bram@agency.example", "--capacity", "3"
+    )
+    rotated = run(tmp_path, "recruiters", "rotate-secret", "bram@agency.example")
+    new = rotated.strip().splitlines()[-1]
+    assert new.startswith("whsec_") and new != secret
+    refused = CliRunner().invoke(
+        cli,
+        ["recruiters", "add", "eve@agency.example", "--webhook", "http://hooks.example/x"],
+        env={"KEEPWARM_DATA_DIR": str(tmp_path)},
+    )
+    assert refused.exit_code != 0 and "https://" in refused.output
+
+
+def test_failed_deliveries_are_listed_without_a_webhooks_secret_path(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from models.schema import Delivery, Member, Moment
+    from workers.app import App
+    from workers.db import transaction
+    from workers.settings import Settings
+
+    now = datetime.now(UTC)
+    app = App.build(Settings.from_values({"data_dir": str(tmp_path)}))
+    with transaction(app.sessions) as session:
+        member = Member(name="Lisa", created_at=now, updated_at=now)
+        session.add(member)
+        session.flush()
+        moment = Moment(
+            member_id=member.id, kind="check_in", not_before=now, expires_at=now, created_at=now
+        )
+        session.add(moment)
+        session.flush()
+        for status in ("dead", "sent"):
+            session.add(
+                Delivery(
+                    moment_id=moment.id,
+                    routing=1 if status == "dead" else 2,
+                    channel="webhook",
+                    target="https://hooks.example/T0/B0/secret",
+                    status=status,
+                    next_attempt_at=now,
+                    created_at=now,
+                    last_error="receiver answered 500",
+                )
+            )
+    app.close()
+    listed = run(tmp_path, "deliveries", "--failed")
+    assert "dead" in listed and "receiver answered 500" in listed and "sent" not in listed
+    assert "https://hooks.example/…" in listed and "secret" not in listed
+    assert "is owed again" in run(tmp_path, "deliveries", "retry", "1")

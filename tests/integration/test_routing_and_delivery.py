@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, timedelta
@@ -139,6 +140,7 @@ def test_failed_webhook_is_retried_with_backoff_and_sent_once(
     assert deliver(app, delivery_id, retry_at + timedelta(hours=1)) == "not owed"
     assert len(hooks.received) == 1
     sent = hooks.received[0]
-    assert sent["headers"]["Idempotency-Key"] == f"keepwarm-delivery-{delivery_id}"
-    assert sent["json"]["kind"] == "company_news"
-    assert "email" not in sent["json"]
+    event = sent["json"]
+    assert event["type"] == "keepwarm.moment.routed.v1" and event["specversion"] == "1.0"
+    assert event["data"]["moment"]["kind"] == "company_news"
+    assert "@" not in json.dumps(event["data"]["member"])  # no contact details

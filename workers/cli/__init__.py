@@ -55,6 +55,7 @@ for command in (
     runtime.demo,
     integrations.tokens,
     integrations.contacts,
+    integrations.deliveries,
 ):
     cli.add_command(command)
 

@@ -78,3 +78,46 @@ def contacts_import(ctx: click.Context, path: Path) -> None:
     from workers.services.contact_import import import_contacts
 
     run_import(ctx, lambda app: import_contacts(app, path, utc_now()))
+
+
+@click.group("deliveries", invoke_without_command=True)
+@click.option("--failed", is_flag=True, help="Only deliveries failing or given up (dead).")
+@click.pass_context
+def deliveries(ctx: click.Context, failed: bool) -> None:
+    """List deliveries (emails, digests, webhooks) with their state; retry a dead one."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from workers.services.listings import list_deliveries
+    from workers.services.operators import endpoint_label
+
+    with open_app(ctx) as app:
+        rows = list_deliveries(app, failed=failed)
+    table = Table("id", "moment", "channel", "to", "state", "attempts", "since", "last error")
+    for row in rows:
+        table.add_row(
+            str(row.id),
+            str(row.moment_id),
+            row.channel,
+            endpoint_label(row.target),
+            row.status
+            + (f" (next {row.next_attempt_at:%m-%d %H:%M})" if row.status == "failed" else ""),
+            str(row.attempts),
+            f"{row.created_at:%Y-%m-%d %H:%M}",
+            (row.last_error or "")[:80],
+        )
+    console.print(table)
+
+
+@deliveries.command("retry")
+@click.argument("delivery_id", type=int)
+@click.pass_context
+def deliveries_retry(ctx: click.Context, delivery_id: int) -> None:
+    """Send a failed or dead delivery again now (retried for another day)."""
+    from workers.services.delivery import retry_delivery
+
+    with open_app(ctx) as app:
+        try:
+            retry_delivery(app, delivery_id, utc_now())
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    console.print(f"delivery {delivery_id} is owed again; the next tick sends it")

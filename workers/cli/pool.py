@@ -69,6 +69,11 @@ def recruiters(ctx: click.Context) -> None:
 )
 @click.option("--language", type=click.Choice(["en", "nl"]), help="Inbox and email language.")
 @click.option("--admin/--no-admin", default=None, help="Sees everyone's moments and the team.")
+@click.option(
+    "--webhook-format",
+    type=click.Choice(["standard", "slack", "teams"]),
+    help="Signed CloudEvents (default), or a Slack or Teams message (found from the URL).",
+)
 @click.pass_context
 def recruiters_add(
     ctx: click.Context,
@@ -83,9 +88,14 @@ def recruiters_add(
     alerts: str | None,
     language: str | None,
     admin: bool | None,
+    webhook_format: str | None,
 ) -> None:
     """Add a recruiter, or update the settings given."""
-    from workers.services.directory import RecruiterSettings, configure_recruiter
+    from workers.services.directory import (
+        RecruiterSettings,
+        configure_recruiter,
+        webhook_secret_of,
+    )
 
     wanted = RecruiterSettings(
         name=name,
@@ -98,11 +108,22 @@ def recruiters_add(
         alerts=alerts,
         language=language,
         admin=admin,
+        webhook_format=webhook_format,
     )
+    secret = None
     with open_app(ctx) as app:
         try:
             with transaction(app.sessions) as session:
-                recruiter = configure_recruiter(session, email, utc_now(), wanted)
+                before = webhook_secret_of(session, email)
+                recruiter = configure_recruiter(
+                    session,
+                    email,
+                    utc_now(),
+                    wanted,
+                    allowed_networks=app.settings.allow_private_networks,
+                )
+                if recruiter.webhook_secret != before and recruiter.webhook_format == "standard":
+                    secret = recruiter.webhook_secret
                 summary = (
                     f"recruiter {recruiter.id}: {recruiter.email} by {recruiter.channel}, "
                     f"{recruiter.weekly_capacity}/week, "
@@ -113,6 +134,37 @@ def recruiters_add(
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
     console.print(summary, markup=False)
+    if secret:
+        console.print("webhook signing secret (shown once; receivers verify with it):")
+        click.echo(secret)
+
+
+@recruiters.command("rotate-secret")
+@click.argument("email")
+@click.option(
+    "--overlap-hours",
+    type=int,
+    default=24,
+    show_default=True,
+    help="How long the old secret keeps signing too.",
+)
+@click.pass_context
+def recruiters_rotate_secret(ctx: click.Context, email: str, overlap_hours: int) -> None:
+    """Give a recruiter's webhook a new signing secret (shown once)."""
+    from datetime import timedelta
+
+    from workers.services.directory import rotate_webhook_secret
+
+    with open_app(ctx) as app:
+        try:
+            with transaction(app.sessions) as session:
+                secret = rotate_webhook_secret(
+                    session, email, utc_now(), overlap=timedelta(hours=overlap_hours)
+                )
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    console.print(f"new webhook secret; the old one also signs for {overlap_hours} hours:")
+    click.echo(secret)
 
 
 @click.group("employers", invoke_without_command=True)

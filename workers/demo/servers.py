@@ -99,16 +99,24 @@ class WebhookReceiver(_Server):
     def __init__(self) -> None:
         receiver = self
         self.received: list[dict[str, Any]] = []
+        self.attempts = 0
         self.status: Callable[[], int] = lambda: 200
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
-                payload = json.loads(self.rfile.read(length) or b"null")
+                body = self.rfile.read(length)
+                payload = json.loads(body or b"null")
                 status = receiver.status()
+                receiver.attempts += 1
                 if status < 300:
                     receiver.received.append(
-                        {"headers": dict(self.headers), "path": self.path, "json": payload}
+                        {
+                            "headers": dict(self.headers),
+                            "path": self.path,
+                            "json": payload,
+                            "body": body,
+                        }
                     )
                 self.send_response(status)
                 self.send_header("Content-Length", "0")

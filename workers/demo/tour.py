@@ -12,8 +12,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
+from standardwebhooks.webhooks import Webhook
 
-from models.schema import Delivery
+from models.schema import Delivery, Recruiter
 from workers.demo.servers import MailCatcher, SiteServer, WebhookReceiver, render
 
 PAGES = {
@@ -105,7 +106,13 @@ def _tour(
             always = RecruiterSettings(hours="00:00-23:59", days="mon-sun")
             configure_recruiter(session, "anna@agency.example", now, always)
             webhook = replace(always, webhook_url=f"{hooks.base}/hooks/keepwarm")
-            configure_recruiter(session, "bram@agency.example", now, webhook)
+            configure_recruiter(
+                session,
+                "bram@agency.example",
+                now,
+                webhook,
+                allowed_networks=settings.allow_private_networks,
+            )
             add_source(session, f"{site.base}/wire/nieuws.xml", now)
         for found in discover_sources(app, now):
             console.print(
@@ -142,9 +149,17 @@ def _tour(
                 f"SMTP catcher got: {message['Subject']} -> {message['X-Envelope-To']}",
                 markup=False,
             )
+        with app.sessions() as session:
+            secret = session.scalar(
+                select(Recruiter.webhook_secret).where(Recruiter.channel == "webhook")
+            )
         for hook in hooks.received:
+            event = Webhook(secret or "").verify(hook["body"], hook["headers"])
+            moment = event["data"]["moment"]
             console.print(
-                f"webhook receiver got: moment {hook['json']['moment_id']} ({hook['json']['kind']})"
+                f"webhook receiver got {event['type']} for moment {moment['id']} "
+                f"({moment['kind']}), signature verified (Standard Webhooks)",
+                markup=False,
             )
         return _verdict(console, rows, len(mail.inbox), len(hooks.received))
     finally:

@@ -3,28 +3,33 @@ backoff."""
 
 from __future__ import annotations
 
+import json
 import random
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import structlog
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.schedule import backoff
-from models.schema import Delivery, Moment
+from models.schema import Delivery, Moment, MomentEvent
 from sources import PermanentError, SourceError
 from workers.app import App
 from workers.db import transaction
+from workers.events import ROUTED, cloud_event, context_of, evidence_of
 from workers.links import ActionTicket, action_links
 from workers.metrics import count
 from workers.notifiers import Notice, send_digest, send_email, send_webhook
-from workers.services.inbox import context_of, evidence_of
+from workers.webhooks import chat_body, signed_headers
 
 log = structlog.get_logger(__name__)
 _rng = random.Random()
 
-MAX_ATTEMPTS = 8
+RETRY_FOR = timedelta(hours=24)
+"""A delivery that keeps failing is retried this long after it was owed, then it is dead."""
 RETRY_BASE = timedelta(minutes=1)
+RETRY_CAP = timedelta(hours=2)
 RETRYABLE = ("pending", "failed", "sending")
 SEND_LEASE = timedelta(minutes=10)
 """A send takes seconds (timeouts are 10 s); a ``sending`` row older than this was abandoned."""
@@ -36,10 +41,11 @@ def deliver(app: App, delivery_id: int, now: datetime) -> str:
     claimed = _claim(app, delivery_id, now)
     if claimed is None:
         return "not owed"
-    channel, target, notices = claimed
+    channel, target, notices, webhook = claimed
     try:
-        if channel == "webhook":
-            send_webhook(app.fetcher, target, notices[0])
+        if webhook is not None:
+            body, headers = webhook.request(datetime.now(UTC))  # receivers check the clock
+            send_webhook(app.fetcher, target, body, headers)
         elif channel == "digest":
             key = f"keepwarm-digest-{min(n.delivery_id for n in notices)}"
             send_digest(app.settings, target, notices, key)
@@ -71,7 +77,46 @@ def deliver(app: App, delivery_id: int, now: datetime) -> str:
     return "sent"
 
 
-def _claim(app: App, delivery_id: int, now: datetime) -> tuple[str, str, list[Notice]] | None:
+@dataclass(frozen=True)
+class WebhookBody:
+    """What a webhook delivery posts: a signed CloudEvent, or a Slack or Teams message."""
+
+    body: bytes
+    message_id: str
+    secrets: tuple[str, ...] = ()
+
+    def request(self, at: datetime) -> tuple[bytes, dict[str, str]]:
+        """The body and its headers, signed at ``at`` when the endpoint has secrets."""
+        if not self.secrets:
+            return self.body, {"Content-Type": "application/json; charset=utf-8"}
+        return self.body, signed_headers(self.message_id, self.body, self.secrets, at)
+
+
+def _webhook_body(app: App, session: Session, notice: Notice, now: datetime) -> WebhookBody:
+    moment = session.get_one(Moment, notice.moment_id)
+    recruiter = moment.recruiter
+    assert recruiter is not None
+    if recruiter.webhook_format in ("slack", "teams"):
+        body = chat_body(notice, recruiter.webhook_format)
+        return WebhookBody(body, notice.idempotency_key)
+    event = session.scalars(
+        select(MomentEvent)
+        .where(MomentEvent.moment_id == moment.id, MomentEvent.type == ROUTED)
+        .order_by(MomentEvent.id.desc())
+        .limit(1)
+    ).one()
+    cloud = cloud_event(event, source=app.settings.base_url)
+    body = json.dumps(cloud, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    keys = [recruiter.webhook_secret or ""]
+    if recruiter.webhook_secret_previous and (recruiter.webhook_previous_until or now) > now:
+        keys.append(recruiter.webhook_secret_previous)
+    return WebhookBody(body, cloud["id"], tuple(k for k in keys if k))
+
+
+Claimed = tuple[str, str, list[Notice], WebhookBody | None]
+
+
+def _claim(app: App, delivery_id: int, now: datetime) -> Claimed | None:
     """Move the delivery (for a digest: every digest owed to its recruiter by now) to
     ``sending`` if it is owed; only one worker can win each row.
 
@@ -107,7 +152,8 @@ def _claim(app: App, delivery_id: int, now: datetime) -> tuple[str, str, list[No
         if not notices:
             return None
         notices.sort(key=lambda n: (-n.priority, n.delivery_id))
-        return channel, target, notices
+        webhook = _webhook_body(app, session, notices[0], now) if channel == "webhook" else None
+        return channel, target, notices, webhook
 
 
 def _notice(app: App, session: Session, delivery_id: int) -> Notice | None:
@@ -159,14 +205,33 @@ def _record_failure(app: App, delivery_ids: list[int], exc: SourceError, now: da
         for delivery_id in delivery_ids:
             delivery = session.get_one(Delivery, delivery_id)
             delivery.last_error = str(exc)[:2000]
-            if isinstance(exc, PermanentError) or delivery.attempts >= MAX_ATTEMPTS:
+            retry_at = backoff(now, RETRY_BASE, delivery.attempts, _rng, RETRY_CAP)
+            give_up = delivery.retry_until or delivery.created_at + RETRY_FOR
+            if isinstance(exc, PermanentError) or retry_at > give_up:
                 delivery.status = "dead"
             else:
-                delivery.status = "failed"
-                delivery.next_attempt_at = backoff(now, RETRY_BASE, delivery.attempts, _rng)
+                delivery.status, delivery.next_attempt_at = "failed", retry_at
             status = delivery.status
             log.warning(
                 "delivery.failed", delivery_id=delivery_id, error=type(exc).__name__, status=status
             )
             count("deliveries", status)
     return status
+
+
+def retry_delivery(app: App, delivery_id: int, now: datetime) -> None:
+    """Owe a failed or dead delivery again now, retried for another day."""
+    with transaction(app.sessions) as session:
+        done = session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status.in_(("failed", "dead")))
+            .values(
+                status="pending",
+                next_attempt_at=now,
+                retry_until=now + RETRY_FOR,
+                alerted_at=None,
+                attempts=0,
+            )
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            raise ValueError(f"delivery {delivery_id} is not failed or dead")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from urllib.parse import quote_plus
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from sources.watch import PROFILE_PAGE, TEAM_PAGE
 from workers.app import App
 from workers.db import transaction
 from workers.settings import Settings
+from workers.webhooks import FORMATS, Network, check_endpoint, format_for, new_secret
 
 SOURCE_KINDS = ("feed", "news_search", "vacancy_feed", TEAM_PAGE, PROFILE_PAGE)
 
@@ -92,16 +93,27 @@ class RecruiterSettings:
     language: str | None = None
     alerts: str | None = None
     admin: bool | None = None
+    webhook_format: str | None = None
+    """standard, slack or teams; None: from the webhook URL's host."""
 
 
 def configure_recruiter(
-    session: Session, email: str, now: datetime, wanted: RecruiterSettings
+    session: Session,
+    email: str,
+    now: datetime,
+    wanted: RecruiterSettings,
+    *,
+    allowed_networks: Sequence[Network] = (),
 ) -> Recruiter:
-    """Create or update a recruiter; every value is validated before anything is written."""
+    """Create or update a recruiter; every value is validated before anything is written.
+    A webhook URL must be https (http only inside ``allowed_networks``); a signed
+    (standard) endpoint gets a secret the first time."""
     if not EMAIL.match(email):
         raise ValueError(f"{email!r} is not an email address")
-    if wanted.webhook_url and not wanted.webhook_url.lower().startswith(("http://", "https://")):
-        raise ValueError("the webhook must be an http(s) URL")
+    if wanted.webhook_url is not None:
+        check_endpoint(wanted.webhook_url, allowed_networks)
+    if wanted.webhook_format not in (None, *FORMATS):
+        raise ValueError(f"the webhook format must be one of {', '.join(FORMATS)}")
     if wanted.language not in (None, "nl", "en"):
         raise ValueError("the language must be nl or en")
     if wanted.alerts not in (None, "immediate", "daily", "weekly"):
@@ -126,6 +138,11 @@ def configure_recruiter(
             setattr(recruiter, field_name, value)
     if wanted.webhook_url is not None:
         recruiter.channel, recruiter.webhook_url = "webhook", wanted.webhook_url
+        recruiter.webhook_format = wanted.webhook_format or format_for(wanted.webhook_url)
+    elif wanted.webhook_format is not None:
+        recruiter.webhook_format = wanted.webhook_format
+    if recruiter.channel == "webhook" and recruiter.webhook_secret is None:
+        recruiter.webhook_secret = new_secret()
     from workers.services.routing import working_week
 
     working_week(recruiter)  # raises ValueError for an impossible week or timezone
@@ -284,3 +301,26 @@ def discover_sources(app: App, now: datetime) -> list[Discovery]:
                 _, added = add_source(session, feed, now, employer=employer)
         found.append(Discovery(employer_id, website, feed, added))
     return found
+
+
+def rotate_webhook_secret(
+    session: Session, email: str, now: datetime, *, overlap: timedelta
+) -> str:
+    """A new secret for the recruiter's webhook; the old one still signs until ``overlap``
+    has passed, so receivers can switch without missing a delivery."""
+    recruiter = session.scalar(select(Recruiter).where(Recruiter.email == email.strip().lower()))
+    if recruiter is None or recruiter.channel != "webhook":
+        raise ValueError(f"no recruiter {email!r} receives webhooks")
+    if overlap < timedelta(0) or overlap > timedelta(days=30):
+        raise ValueError("the overlap is between 0 and 30 days")
+    recruiter.webhook_secret_previous = recruiter.webhook_secret
+    recruiter.webhook_previous_until = now + overlap
+    recruiter.webhook_secret = new_secret()
+    return recruiter.webhook_secret
+
+
+def webhook_secret_of(session: Session, email: str) -> str | None:
+    """The recruiter's current webhook secret, if they have one."""
+    return session.scalar(
+        select(Recruiter.webhook_secret).where(Recruiter.email == email.strip().lower())
+    )

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from models.schema import Contact, Member, Moment
+from workers import events
 from workers.app import App
 from workers.db import lock_member, transaction
 
@@ -84,19 +85,28 @@ def mark_done(
         moment, member = _actionable(session, moment_id, allowed, recruiter_id=recruiter_id)
         moment.status, moment.closed_at = "done", now
         moment.reason = f"done: {outcome.value}"
-        session.add(
-            Contact(
-                member_id=member.id,
-                moment_id=moment.id,
-                contacted_at=now,
-                outcome=outcome.value,
-                recruiter_id=recruiter_id or moment.recruiter_id,
-                origin=origin,
-                created_at=now,
-            )
+        contact = Contact(
+            member_id=member.id,
+            moment_id=moment.id,
+            contacted_at=now,
+            outcome=outcome.value,
+            recruiter_id=recruiter_id or moment.recruiter_id,
+            origin=origin,
+            created_at=now,
         )
+        session.add(contact)
+        session.flush()
         member.last_contact_on = now.date()
         member.updated_at = now
+        events.record(
+            session,
+            moment,
+            events.CONTACTED,
+            now,
+            outcome=outcome.value,
+            contact_id=contact.id,
+            origin=origin,
+        )
 
 
 def snooze(
@@ -122,6 +132,7 @@ def snooze(
         moment.status, moment.not_before = "deferred", until
         moment.reason = f"snoozed by the recruiter until {until:%Y-%m-%d}"
         _release_riders(session, moment, now)
+        events.record(session, moment, events.SNOOZED, now)
 
 
 FEEDBACK_LIMIT = 500
@@ -149,6 +160,7 @@ def skip(
             "marked not relevant by the recruiter" if not_relevant else "skipped by the recruiter"
         ) + (f": {moment.feedback}" if moment.feedback else "")
         _release_riders(session, moment, now)
+        events.record(session, moment, events.CLOSED, now, feedback=moment.feedback)
 
 
 def _release_riders(session: Session, moment: Moment, now: datetime) -> None:

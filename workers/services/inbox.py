@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models.capacity import week_start
 from models.schema import Moment, Recruiter
 from workers.app import App
+from workers.events import context_of, evidence_of
 from workers.services.routing import OPEN_STATUSES, routed_since, working_week
 
 
@@ -40,28 +41,6 @@ class MomentCard:
     def days_left(self, now: datetime) -> int:
         """Whole days until the window closes."""
         return max(0, (self.expires_at - now).days)
-
-
-def evidence_of(moment: Moment) -> tuple[str, str | None]:
-    """Why now, in a line, and where it was seen: the signal's headline, the vacancy's
-    title, or the kind of moment (a check-in has no evidence)."""
-    if moment.signal is not None:
-        return moment.signal.headline, moment.signal.url
-    if moment.vacancy is not None:
-        return moment.vacancy.title, moment.vacancy.url
-    return moment.kind.replace("_", " "), None
-
-
-def context_of(session: Session, moment_id: int) -> list[str]:
-    """What the moments merged into this one were about."""
-    merged = session.scalars(
-        select(Moment).where(Moment.merged_into_id == moment_id).order_by(Moment.id)
-    )
-    lines = []
-    for moment in merged:
-        about = evidence_of(moment)[0] if moment.signal or moment.vacancy else ""
-        lines.append(moment.kind.replace("_", " ") + (f": {about}" if about else ""))
-    return lines
 
 
 def _card(session: Session, moment: Moment) -> MomentCard:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models.schema import Employer, Moment, Recruiter, Source, Vacancy
+from models.schema import Delivery, Employer, Moment, Recruiter, Source, Vacancy
 from workers.app import App
 
 
@@ -151,4 +151,41 @@ def moment_rows(app: App) -> list[dict[str, Any]]:
                 "draft": m.draft,
             }
             for m in session.scalars(query)
+        ]
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    """A delivery and how its sending went."""
+
+    id: int
+    moment_id: int
+    channel: str
+    target: str
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    next_attempt_at: datetime
+
+
+def list_deliveries(app: App, *, failed: bool, limit: int = 500) -> list[DeliveryRow]:
+    """The latest deliveries; ``failed``: only those failing or given up."""
+    query = select(Delivery).order_by(Delivery.id.desc()).limit(limit)
+    if failed:
+        query = query.where(Delivery.status.in_(("failed", "dead")))
+    with app.sessions() as session:
+        return [
+            DeliveryRow(
+                d.id,
+                d.moment_id,
+                d.channel,
+                d.target,
+                d.status,
+                d.attempts,
+                d.last_error,
+                d.created_at,
+                d.next_attempt_at,
+            )
+            for d in session.scalars(query)
         ]

@@ -26,8 +26,11 @@ from models.names import fold
 from models.policy import Action, Decision, MemberHistory, decide
 from models.ranking import RankFacts, score
 from models.schema import Contact, Delivery, Member, Moment, Recruiter
+from workers import events
 from workers.app import App
 from workers.db import lock_member, transaction
+from workers.events import context_of, evidence_of
+from workers.links import ActionTicket, action_links
 from workers.metrics import count
 
 log = structlog.get_logger(__name__)
@@ -71,7 +74,7 @@ def route_member(app: App, member_id: int, now: datetime) -> int | None:
         )
         delivery_id = None
         if decision.action is Action.ROUTE:
-            delivery_id = _route_best(session, member, best, ranked[1:], now)
+            delivery_id = _route_best(app, session, member, best, ranked[1:], now)
         else:
             for moment in ranked:
                 hold(
@@ -174,7 +177,7 @@ def working_week(recruiter: Recruiter) -> WorkingWeek:
 
 
 def _route_best(
-    session: Session, member: Member, best: Moment, rest: list[Moment], now: datetime
+    app: App, session: Session, member: Member, best: Moment, rest: list[Moment], now: datetime
 ) -> int | None:
     recruiter = recruiter_for(session, member, now)
     if recruiter is None:
@@ -216,7 +219,28 @@ def _route_best(
     )
     session.add(delivery)
     session.flush()
+    _record_routed(app, session, best, recruiter, now)
     return delivery.id
+
+
+def _record_routed(
+    app: App, session: Session, moment: Moment, recruiter: Recruiter, now: datetime
+) -> None:
+    """The routed event: what the recruiter needs to act, with the signed action links."""
+    base = app.settings.base_url
+    ticket = ActionTicket(moment.id, recruiter.id, moment.routings)
+    headline, url = evidence_of(moment)
+    events.record(
+        session,
+        moment,
+        events.ROUTED,
+        now,
+        evidence={"headline": headline, "url": url},
+        draft=moment.draft,
+        also=context_of(session, moment.id),
+        links=action_links(app.secret, base, ticket),
+        inbox_url=f"{base}/inbox",
+    )
 
 
 def delivery_route(recruiter: Recruiter) -> tuple[str, str, str]:

@@ -14,11 +14,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from models.schema import Delivery, Item, Moment, Signal, Source, Vacancy
+from workers import events
 from workers.app import App
 from workers.db import transaction
 from workers.services.checkins import create_check_ins
-from workers.services.operators import alert_failing_sources
+from workers.services.operators import alert_dead_deliveries, alert_failing_sources
 from workers.services.polling import POLL_BATCH
+from workers.services.stream import prune_events, publish_events
 
 CLAIM_BATCH = 500
 MAX_POLLS_PER_TICK = 50_000
@@ -52,6 +54,9 @@ def tick(
             break
     expire_moments(app, now)
     alert_failing_sources(app, now)
+    alert_dead_deliveries(app, now)
+    publish_events(app, now)
+    prune_events(app, now)
     for moment_id in create_check_ins(app, now):
         enqueue.route(moment_id)
         sent += 1
@@ -151,18 +156,27 @@ def claim_due_sources(app: App, now: datetime, *, limit: int = CLAIM_BATCH) -> l
 
 
 def expire_moments(app: App, now: datetime) -> int:
-    """Close moments whose window has passed; a routed one frees the member's slot."""
-    with transaction(app.sessions) as session:
-        result = session.execute(
-            update(Moment)
-            .where(
-                Moment.status.in_(("pending", "deferred", "routed", "delivered")),
-                Moment.expires_at <= now,
+    """Close moments whose window has passed (a routed one frees the member's slot), each
+    with its closed event; in batches, so a backlog never makes one huge transaction."""
+    total = 0
+    while True:
+        with transaction(app.sessions) as session:
+            expired = list(
+                session.scalars(
+                    select(Moment)
+                    .where(
+                        Moment.status.in_(("pending", "deferred", "routed", "delivered")),
+                        Moment.expires_at <= now,
+                    )
+                    .order_by(Moment.id)
+                    .limit(CLAIM_BATCH)
+                    .with_for_update(skip_locked=True)
+                )
             )
-            .values(
-                status="expired",
-                closed_at=now,
-                reason="the moment's window passed before anyone acted",
-            )
-        )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+            for moment in expired:
+                moment.status, moment.closed_at = "expired", now
+                moment.reason = "the moment's window passed before anyone acted"
+                events.record(session, moment, events.CLOSED, now, feedback=None)
+        total += len(expired)
+        if len(expired) < CLAIM_BATCH:
+            return total

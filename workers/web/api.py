@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, R
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
+from workers.events import schema
 from workers.services.api_tokens import authenticate
 from workers.services.contacts import ContactError, log_contact, natural_key, resolve_member
 from workers.services.inbox import moment_page
@@ -19,6 +20,7 @@ from workers.web.security import Keepwarm
 
 log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["api"])
+schemas = APIRouter(tags=["events"])
 _bearer = HTTPBearer(auto_error=False, description="A token from `keepwarm tokens create`")
 
 
@@ -178,3 +180,12 @@ def get_moments(
         moments=[MomentOut.model_validate(row) for row in rows],
         next_after=rows[-1]["id"] if len(rows) == limit else None,
     )
+
+
+@schemas.get("/schemas/{type_}.json")
+def event_schema(type_: str) -> dict[str, object]:
+    """The JSON Schema of one CloudEvent type's ``data`` (the events' ``dataschema``)."""
+    try:
+        return schema(type_)
+    except KeyError as exc:
+        raise HTTPException(404, "no such event type") from exc

@@ -58,6 +58,7 @@ def create_app(app: App, *, clock: Callable[[], datetime] | None = None) -> Fast
     api.include_router(inbox.router)
     api.include_router(actions.router)
     api.include_router(api_routes.router)
+    api.include_router(api_routes.schemas)
 
     api.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
 
