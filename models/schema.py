@@ -83,6 +83,8 @@ class Recruiter(Base):
     """The language of their inbox and alert emails (nl or en)."""
     alerts: Mapped[str] = mapped_column(String(20), default="immediate")
     """immediate (one email per moment), daily or weekly (one digest email)."""
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    """Inbox sessions carry it; signing out raises it, which ends every session."""
     webhook_format: Mapped[str] = mapped_column(String(20), default="standard")
     """standard (signed CloudEvents), slack or teams (their incoming-webhook messages)."""
     webhook_secret: Mapped[str | None] = mapped_column(String(100))

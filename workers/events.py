@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.schema import Moment, MomentEvent
+from workers.links import web_link
 
 ROUTED = "keepwarm.moment.routed.v1"
 CONTACTED = "keepwarm.moment.contacted.v1"
@@ -29,9 +30,9 @@ def evidence_of(moment: Moment) -> tuple[str, str | None]:
     """Why now, in a line, and where it was seen: the signal's headline, the vacancy's
     title, or the kind of moment (a check-in has no evidence)."""
     if moment.signal is not None:
-        return moment.signal.headline, moment.signal.url
+        return moment.signal.headline, web_link(moment.signal.url)
     if moment.vacancy is not None:
-        return moment.vacancy.title, moment.vacancy.url
+        return moment.vacancy.title, web_link(moment.vacancy.url)
     return moment.kind.replace("_", " "), None
 
 

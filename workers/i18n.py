@@ -74,8 +74,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "action.confirm_title": ("Confirm for {name}", "Bevestigen voor {name}"),
     "action.recorded": ("Recorded.", "Vastgelegd."),
     "action.closed": (
-        "This moment was already closed ({status}); nothing was changed.",
-        "Dit moment was al afgesloten ({status}); er is niets veranderd.",
+        "This moment was already dealt with ({status}); nothing was changed.",
+        "Dit moment is al afgehandeld ({status}); er is niets veranderd.",
     ),
     "action.other_recruiter": (
         "This moment is no longer with you; nothing was changed.",
@@ -87,6 +87,17 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "action.bad_link": ("This link is not valid.", "Deze link is niet geldig."),
     "action.expired_link": ("This link has expired.", "Deze link is verlopen."),
+    "status.done": ("contacted", "contact gehad"),
+    "status.skipped": ("skipped", "overgeslagen"),
+    "status.not_relevant": ("marked not relevant", "niet relevant"),
+    "status.expired": ("expired", "verlopen"),
+    "status.deferred": ("put back until later", "uitgesteld"),
+    "status.pending": ("waiting", "wachtend"),
+    "status.merged": ("merged into another moment", "samengevoegd met een ander moment"),
+    "status.suppressed": (
+        "held back by the contact policy",
+        "tegengehouden door het contactbeleid",
+    ),
     "log.title": ("Log a contact", "Contact vastleggen"),
     "log.search": ("Find a member by name or email", "Zoek een lid op naam of e-mail"),
     "log.find": ("Search", "Zoeken"),
@@ -97,6 +108,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "log.note": ("Note (optional)", "Notitie (optioneel)"),
     "log.save": ("Log contact", "Contact vastleggen"),
     "log.saved": ("Contact logged for {name}.", "Contact vastgelegd voor {name}."),
+    "log.future": (
+        "A contact cannot be logged for a day still to come.",
+        "Een contact kan niet worden vastgelegd voor een dag die nog moet komen.",
+    ),
     "log.deferred": ("Moments put off by it: {count}", "Momenten die erdoor wachten: {count}"),
     "channel.email": ("Email", "E-mail"),
     "channel.phone": ("Phone", "Telefoon"),
@@ -138,6 +153,11 @@ _TEXT: dict[str, tuple[str, str]] = {
         "One digest on the first working day of the week",
         "Eén overzicht op de eerste werkdag van de week",
     ),
+    "error.invalid": (
+        "Something in the form was missing or not valid (a date, say). Go back and try again.",
+        "Er ontbrak iets in het formulier of het klopte niet (een datum bijvoorbeeld). "
+        "Ga terug en probeer het opnieuw.",
+    ),
     "error.forbidden": ("You cannot open this page.", "Je kunt deze pagina niet openen."),
     "error.not_found": ("Not found.", "Niet gevonden."),
     "error.csrf": (
@@ -178,6 +198,11 @@ def text(language: str, key: str, **values: object) -> str:
         return key
     phrase = pair[1] if language == "nl" else pair[0]
     return phrase.format(**values) if values else phrase
+
+
+def closed_message(language: str, status: str) -> str:
+    """ "This moment was already closed (...)" in the recruiter's words for the status."""
+    return text(language, "action.closed", status=text(language, f"status.{status}"))
 
 
 def translator(language: str) -> Callable[..., str]:

@@ -64,3 +64,11 @@ def action_links(secret: bytes, base_url: str, ticket: ActionTicket) -> dict[str
     """One URL per action, each opening the confirmation page for that action."""
     token = quote(sign_ticket(secret, ticket), safe="")
     return {action: f"{base_url}/a/{token}?do={action}" for action in ACTIONS}
+
+
+def web_link(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address, else None: a feed's ``javascript:`` or
+    ``data:`` link never becomes a link in the inbox, an email or a webhook."""
+    if url and url.strip().lower().startswith(("https://", "http://")):
+        return url.strip()
+    return None

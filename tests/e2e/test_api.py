@@ -124,6 +124,9 @@ def test_an_ats_logs_contacts_through_the_api(
         assert refused.status_code == 422 and "ats-404" in refused.text
         bad = client.post("/api/v1/contacts", json={**body, "channel": "pigeon"}, headers=plain)
         assert bad.status_code == 422
+        later = (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
+        ahead = client.post("/api/v1/contacts", json={**body, "contacted_at": later}, headers=plain)
+        assert ahead.status_code == 422 and "future" in ahead.text
         huge = client.post(
             "/api/v1/contacts",
             content=(b'{"note": "' + b"x" * 100_000 + b'"}' for _ in range(1)),

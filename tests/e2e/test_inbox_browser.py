@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -167,15 +168,21 @@ def server(setup: tuple[App, dict[str, str], str]) -> Iterator[str]:
 
 
 def _link(mail: MailCatcher, to: str, pattern: str, *, subject: str = "") -> str:
-    for message in reversed(mail.inbox):
-        if message["X-Envelope-To"] != to or subject not in str(message["Subject"]):
-            continue
-        body = message.get_body(("plain",))
-        assert body is not None
-        found = re.search(pattern, body.get_content())
-        if found:
-            return found.group(0)
-    raise AssertionError(f"no mail to {to} with a link like {pattern}")
+    """The first link like ``pattern`` in the latest mail to ``to`` (waiting a little for
+    mail that goes out after the page answered)."""
+    deadline = time.monotonic() + 10
+    while True:
+        for message in reversed(mail.inbox):
+            if message["X-Envelope-To"] != to or subject not in str(message["Subject"]):
+                continue
+            body = message.get_body(("plain",))
+            assert body is not None
+            found = re.search(pattern, body.get_content())
+            if found:
+                return found.group(0)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no mail to {to} with a link like {pattern}")
+        time.sleep(0.1)
 
 
 def _statuses(app: App) -> dict[str, str]:
@@ -253,7 +260,7 @@ def test_a_recruiter_closes_the_loop_in_the_browser(
 
         # 6. A second use of a link changes nothing.
         page.goto(joost_positive)
-        expect(page.locator("p.message")).to_contain_text("already closed (done)")
+        expect(page.locator("p.message")).to_contain_text("already dealt with (contacted)")
         page.goto(sign_in)
         page.click("text=Continue to sign in")
         expect(page.locator("p.message")).to_contain_text("already used")

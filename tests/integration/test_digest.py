@@ -12,7 +12,7 @@ from sqlalchemy import select
 from models.schema import Delivery, Member, Moment, Recruiter
 from workers.app import App
 from workers.db import transaction
-from workers.demo.servers import MailCatcher
+from workers.demo.servers import MailCatcher, free_port
 from workers.services.delivery import deliver
 from workers.services.routing import route_member
 
@@ -92,3 +92,63 @@ def test_three_moments_routed_on_one_day_arrive_as_one_digest_next_morning(
     with app.sessions() as session:
         assert {m.status for m in session.scalars(select(Moment))} == {"delivered"}
         assert {d.status for d in session.scalars(select(Delivery))} == {"sent"}
+
+
+def _dana(app: App, cadence: str, members: int, expires: timedelta) -> list[int]:
+    start = ny(2026, 12, 2, 9, 30)
+    with transaction(app.sessions) as session:
+        recruiter = Recruiter(
+            name="Dana",
+            email="dana@agency.example",
+            timezone="America/New_York",
+            alerts=cadence,
+            weekly_capacity=10,
+            created_at=start,
+        )
+        session.add(recruiter)
+        session.flush()
+        ids = []
+        for number in range(members):
+            member = Member(
+                name=f"Lid {number}", owner_id=recruiter.id, created_at=start, updated_at=start
+            )
+            session.add(member)
+            session.flush()
+            session.add(
+                Moment(
+                    member_id=member.id,
+                    kind="check_in",
+                    status="pending",
+                    priority=10,
+                    not_before=start,
+                    expires_at=start + expires,
+                    draft="Hi",
+                    created_at=start,
+                )
+            )
+            ids.append(member.id)
+    return ids
+
+
+def test_a_digest_that_failed_is_retried_as_one_digest(app: App, mail: MailCatcher) -> None:
+    members = _dana(app, "daily", 3, timedelta(days=30))
+    deliveries = [route_member(app, m, ny(2026, 12, 2, 10, 0)) for m in members]
+    app.settings = replace(app.settings, smtp_port=free_port())  # nothing listens there
+    thursday = ny(2026, 12, 3, 9, 0)
+    assert deliver(app, deliveries[0] or 0, thursday) == "failed"
+    with app.sessions() as session:
+        rows = session.scalars(select(Delivery)).all()
+    assert {r.status for r in rows} == {"failed"} and len({r.next_attempt_at for r in rows}) == 1
+    app.settings = replace(app.settings, smtp_port=mail.port)
+    retry_at = rows[0].next_attempt_at
+    assert [deliver(app, d or 0, retry_at) for d in deliveries] == ["sent", "not owed", "not owed"]
+    assert len(mail.inbox) == 1 and mail.inbox[0]["Subject"].startswith("keepwarm: 3 moments")
+
+
+def test_a_moment_that_would_expire_before_the_weekly_digest_goes_alone(app: App) -> None:
+    [member] = _dana(app, "weekly", 1, timedelta(days=4))
+    wednesday = ny(2026, 12, 2, 10, 0)
+    delivery_id = route_member(app, member, wednesday)
+    with app.sessions() as session:
+        delivery = session.get_one(Delivery, delivery_id)
+    assert delivery.channel == "email" and delivery.next_attempt_at == wednesday

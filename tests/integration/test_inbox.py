@@ -18,8 +18,10 @@ from models.schema import Contact, Delivery, Employer, Member, Moment, Recruiter
 from workers.app import App
 from workers.db import transaction
 from workers.demo.servers import MailCatcher
-from workers.links import ACTION_LINK_DAYS
+from workers.links import ACTION_LINK_DAYS, web_link
+from workers.services.contacts import log_contact
 from workers.services.delivery import deliver
+from workers.services.feedback import Outcome, StaleLink, mark_done
 from workers.services.routing import route_member
 from workers.web.app import create_app
 
@@ -222,7 +224,7 @@ def test_alert_email_links_confirm_on_get_and_record_once_on_post(
     assert client.post(token_path, data={"action": "positive"}).status_code == 200
     assert moment_of(web, "lisa@example.net").status == "done"
     again = client.post(token_path, data={"action": "negative"})
-    assert again.status_code == 200 and "already closed" in again.text
+    assert again.status_code == 200 and "already dealt with" in again.text
     with web.sessions() as session:
         assert [(c.outcome, c.origin) for c in session.scalars(select(Contact))] == [
             ("positive", "email")
@@ -360,3 +362,119 @@ def test_the_team_page_counts_moments_marked_not_relevant(
     row = re.search(r"<td>Company news</td>(.*?)</tr>", team, re.S)
     assert row is not None
     assert re.findall(r"<td>([^<]*)</td>", row.group(1)) == ["2", "0", "0", "–", "1"]
+
+
+def test_signing_out_spends_every_copy_of_the_session_cookie(
+    web: App, mail: MailCatcher, clock: Clock
+) -> None:
+    anna = sign_in(web, clock, mail, "anna@agency.example")
+    copied = client_for(web, clock)
+    copied.cookies.update(anna.cookies)
+    assert copied.get("/inbox").status_code == 200
+    anna.post("/logout", data={"csrf": form_token(anna.get("/inbox").text)})
+    assert copied.get("/inbox").status_code == 303  # back to the sign-in page
+    assert sign_in(web, clock, mail, "anna@agency.example").get("/inbox").status_code == 200
+
+
+def test_a_recruiter_sees_only_members_they_work_with(
+    web: App, mail: MailCatcher, clock: Clock
+) -> None:
+    anna = sign_in(web, clock, mail, "anna@agency.example")
+    joost = moment_of(web, "joost@example.net").member_id  # Bram's member
+    assert anna.get(f"/members/{joost}").status_code == 404
+    assert "Joost" not in anna.get("/contacts/new", params={"q": "joost"}).text
+    form = anna.get("/contacts/new").text
+    refused = anna.post(
+        "/contacts",
+        data={
+            "member_id": str(joost),
+            "on": "2026-12-01",
+            "channel": "phone",
+            "csrf": form_token(form),
+        },
+    )
+    assert refused.status_code == 403
+    bram = sign_in(web, clock, mail, "bram@agency.example")  # an admin
+    assert bram.get(f"/members/{joost}").status_code == 200
+
+
+def test_contact_dates_still_to_come_and_bad_dates_are_refused(
+    web: App, mail: MailCatcher, clock: Clock
+) -> None:
+    anna = sign_in(web, clock, mail, "anna@agency.example")
+    lisa = moment_of(web, "lisa@example.net").member_id
+    form = anna.get("/contacts/new", params={"member": lisa}).text
+    base = {"member_id": str(lisa), "channel": "phone", "csrf": form_token(form)}
+    future = anna.post("/contacts", data={**base, "on": "2026-12-05"})
+    assert future.status_code == 303
+    assert "day still to come" in anna.get(future.headers["location"]).text
+    bad = anna.post("/contacts", data={**base, "on": "32-13-2026"})
+    assert bad.status_code == 422 and "not valid" in bad.text and "<html" in bad.text
+    with web.sessions() as session:
+        assert session.scalars(select(Contact)).all() == []
+
+
+def test_an_admin_acting_on_a_moment_is_credited_with_the_contact(
+    web: App, mail: MailCatcher, clock: Clock
+) -> None:
+    bram = sign_in(web, clock, mail, "bram@agency.example")
+    lisa = moment_of(web, "lisa@example.net")  # routed to Anna
+    inbox = bram.get("/inbox", params={"everyone": "true"}).text
+    bram.post(f"/moments/{lisa.id}", data={"action": "negative", "csrf": form_token(inbox)})
+    with web.sessions() as session:
+        contact = session.scalars(select(Contact)).one()
+    assert (contact.outcome, contact.recruiter_id) == ("negative", 2)
+
+
+def test_an_earlier_routing_cannot_act_on_the_moment(web: App) -> None:
+    lisa = moment_of(web, "lisa@example.net")
+    with pytest.raises(StaleLink):
+        mark_done(web, lisa.id, Outcome.POSITIVE, NOW, routing=lisa.routings - 1)
+    assert moment_of(web, "lisa@example.net").status in ("routed", "delivered")
+
+
+def test_a_contact_long_ago_puts_off_nothing_it_did_not_cause(web: App) -> None:
+    with transaction(web.sessions) as session:
+        member = Member(name="Eva", owner_id=1, created_at=NOW, updated_at=NOW)
+        session.add(member)
+        session.flush()
+        session.add(
+            Moment(
+                member_id=member.id,
+                kind="check_in",
+                status="pending",
+                priority=10,
+                not_before=NOW + timedelta(days=20),
+                expires_at=NOW + timedelta(days=50),
+                draft="Hoi",
+                created_at=NOW,
+            )
+        )
+        member_id = member.id
+    logged = log_contact(web, member_id, NOW, at=NOW - timedelta(days=400), channel="phone")
+    assert logged.held == {}
+    recent = log_contact(web, member_id, NOW, at=NOW - timedelta(days=1), channel="email")
+    [reason] = recent.held.values()
+    assert reason.startswith(f"contact {recent.contact_id} (email)")
+
+
+def test_the_snooze_date_stays_inside_a_short_window(
+    web: App, mail: MailCatcher, clock: Clock
+) -> None:
+    with transaction(web.sessions) as session:
+        moment = session.get_one(Moment, moment_of(web, "lisa@example.net").id)
+        moment.expires_at = NOW + timedelta(days=5)
+    anna = sign_in(web, clock, mail, "anna@agency.example")
+    page = anna.get("/inbox").text
+    assert 'value="2026-12-06"' in page and 'max="2026-12-06"' in page
+    done = anna.post(
+        f"/moments/{moment.id}",
+        data={"action": "snooze", "until": "2026-12-06", "csrf": form_token(page)},
+    )
+    assert done.status_code == 303 and moment_of(web, "lisa@example.net").status == "deferred"
+
+
+def test_a_feed_link_that_is_not_http_is_never_a_link() -> None:
+    assert web_link("javascript:alert(1)") is None
+    assert web_link(" data:text/html,<script>") is None
+    assert web_link("https://news.example/a") == "https://news.example/a"

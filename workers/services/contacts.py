@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from hashlib import sha256
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.policy import Action, ContactPolicy, Decision, decide
+from models.policy import Action, ContactPolicy, Decision, MemberHistory, decide
 from models.schema import Contact, Employer, Member, Moment
 from workers.app import App
 from workers.db import lock_member, transaction
@@ -115,6 +115,7 @@ def _log(
         earlier = _logged_before(session, key)
         if earlier is not None:
             return earlier
+        before = history_of(session, member)
         contact = Contact(
             member_id=member.id,
             contacted_at=at,
@@ -132,15 +133,21 @@ def _log(
             member.last_contact_on = at.date()
         member.updated_at = now
         because = f"contact {contact.id} ({channel}) logged on {at:%Y-%m-%d}"
-        held = _decide_again(session, member, because, app.settings.policy, now)
+        held = _decide_again(session, member, before, because, app.settings.policy, now)
         return LoggedContact(contact.id, member.id, held)
 
 
 def _decide_again(
-    session: Session, member: Member, because: str, policy: ContactPolicy, now: datetime
+    session: Session,
+    member: Member,
+    before: MemberHistory,
+    because: str,
+    policy: ContactPolicy,
+    now: datetime,
 ) -> dict[int, str]:
-    """Hold every waiting moment the new history no longer allows now."""
-    history = history_of(session, member)
+    """Hold every waiting moment the contact changed the decision for (not those it would
+    have waited for anyway), with a reason that names the contact."""
+    after = history_of(session, member)
     held: dict[int, str] = {}
     waiting = session.scalars(
         select(Moment).where(
@@ -150,18 +157,34 @@ def _decide_again(
         )
     )
     for moment in waiting:
-        decision = decide(
-            history, policy, not_before=moment.not_before, expires_at=moment.expires_at, now=now
-        )
-        if decision.action is Action.ROUTE:
+        window = {"not_before": moment.not_before, "expires_at": moment.expires_at, "now": now}
+        was, decision = decide(before, policy, **window), decide(after, policy, **window)
+        if decision.action is Action.ROUTE or (decision.action, decision.at) == (
+            was.action,
+            was.at,
+        ):
             continue
         hold(moment, Decision(decision.action, f"{because}: {decision.reason}", decision.at), now)
         held[moment.id] = moment.reason or ""
     return held
 
 
-def search_members(app: App, query: str, *, limit: int = 20) -> list[MemberHit]:
-    """Members whose name or email contains ``query`` (any case), names in order."""
+def _visible(recruiter_id: int | None) -> ColumnElement[bool]:
+    """The members a recruiter may look up: their own, those nobody owns, and those a
+    moment was routed to them for. ``None`` (an admin): everyone."""
+    if recruiter_id is None:
+        return true()
+    return or_(
+        Member.owner_id == recruiter_id,
+        Member.owner_id.is_(None),
+        Member.id.in_(select(Moment.member_id).where(Moment.recruiter_id == recruiter_id)),
+    )
+
+
+def search_members(
+    app: App, query: str, *, recruiter_id: int | None, limit: int = 20
+) -> list[MemberHit]:
+    """Members the recruiter may see whose name or email contains ``query`` (any case)."""
     needle = query.strip().lower()
     if len(needle) < 2:
         return []
@@ -171,7 +194,8 @@ def search_members(app: App, query: str, *, limit: int = 20) -> list[MemberHit]:
             select(Member.id, Member.name, Member.email, Employer.name)
             .outerjoin(Employer, Member.employer_id == Employer.id)
             .where(
-                or_(func.lower(Member.name).like(pattern), func.lower(Member.email).like(pattern))
+                or_(func.lower(Member.name).like(pattern), func.lower(Member.email).like(pattern)),
+                _visible(recruiter_id),
             )
             .order_by(Member.name, Member.id)
             .limit(limit)
@@ -179,13 +203,13 @@ def search_members(app: App, query: str, *, limit: int = 20) -> list[MemberHit]:
     return [MemberHit(*row) for row in rows]
 
 
-def member_hit(app: App, member_id: int) -> MemberHit | None:
-    """One member by id, as the search shows them."""
+def member_hit(app: App, member_id: int, *, recruiter_id: int | None) -> MemberHit | None:
+    """One member by id, as the search shows them, if the recruiter may see them."""
     with app.sessions() as session:
         row = session.execute(
             select(Member.id, Member.name, Member.email, Employer.name)
             .outerjoin(Employer, Member.employer_id == Employer.id)
-            .where(Member.id == member_id)
+            .where(Member.id == member_id, _visible(recruiter_id))
         ).one_or_none()
     return MemberHit(*row) if row else None
 

@@ -200,20 +200,24 @@ def _notice(app: App, session: Session, delivery_id: int) -> Notice | None:
 
 
 def _record_failure(app: App, delivery_ids: list[int], exc: SourceError, now: datetime) -> str:
+    """Back the deliveries off together (a digest's rows stay one digest), or give up on
+    those past their retry time or failed for good."""
     status = "failed"
     with transaction(app.sessions) as session:
-        for delivery_id in delivery_ids:
-            delivery = session.get_one(Delivery, delivery_id)
+        group = [session.get_one(Delivery, delivery_id) for delivery_id in delivery_ids]
+        attempts = max(delivery.attempts for delivery in group)
+        retry_at = backoff(now, RETRY_BASE, attempts, _rng, RETRY_CAP)
+        for delivery in group:
             delivery.last_error = str(exc)[:2000]
-            retry_at = backoff(now, RETRY_BASE, delivery.attempts, _rng, RETRY_CAP)
             give_up = delivery.retry_until or delivery.created_at + RETRY_FOR
             if isinstance(exc, PermanentError) or retry_at > give_up:
                 delivery.status = "dead"
             else:
                 delivery.status, delivery.next_attempt_at = "failed", retry_at
+                delivery.attempts = attempts
             status = delivery.status
             log.warning(
-                "delivery.failed", delivery_id=delivery_id, error=type(exc).__name__, status=status
+                "delivery.failed", delivery_id=delivery.id, error=type(exc).__name__, status=status
             )
             count("deliveries", status)
     return status

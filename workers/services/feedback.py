@@ -37,6 +37,10 @@ class NotYours(FeedbackError):
     """The moment is routed to another recruiter."""
 
 
+class StaleLink(FeedbackError):
+    """The link belongs to an earlier routing of the moment."""
+
+
 class AlreadyClosed(FeedbackError):
     """The moment was closed before this feedback arrived."""
 
@@ -51,9 +55,11 @@ def _actionable(
     allowed: tuple[str, ...] = ACTIONABLE,
     *,
     recruiter_id: int | None = None,
+    routing: int | None = None,
 ) -> tuple[Moment, Member]:
     """The moment and its member (locked), if the moment can take this feedback (from
-    ``recruiter_id``, when given: a recruiter acts only on moments routed to them)."""
+    ``recruiter_id``, when given: a recruiter acts only on moments routed to them; for
+    ``routing``, when given: an alert's link acts only on the routing it was sent for)."""
     moment = session.get(Moment, moment_id)
     if moment is None:
         raise FeedbackError(f"there is no moment {moment_id}")
@@ -62,6 +68,8 @@ def _actionable(
     session.refresh(moment)
     if recruiter_id is not None and moment.recruiter_id != recruiter_id:
         raise NotYours(f"moment {moment_id} is not routed to recruiter {recruiter_id}")
+    if routing is not None and moment.routings != routing:
+        raise StaleLink(f"moment {moment_id} was routed again since")
     if moment.status not in allowed:
         raise AlreadyClosed(moment_id, moment.status)
     return moment, member
@@ -76,13 +84,17 @@ def mark_done(
     recruiter_id: int | None = None,
     origin: str = "cli",
     open_only: bool = False,
+    routing: int | None = None,
+    acted_by: int | None = None,
 ) -> None:
     """Record the contact a moment led to and update the member's last contact date
     (``open_only``: only while the moment is with its recruiter, as the inbox and the
     alert links act)."""
     allowed = OPEN if open_only else ACTIONABLE + CLOSED_BUT_CONTACTABLE
     with transaction(app.sessions) as session:
-        moment, member = _actionable(session, moment_id, allowed, recruiter_id=recruiter_id)
+        moment, member = _actionable(
+            session, moment_id, allowed, recruiter_id=recruiter_id, routing=routing
+        )
         moment.status, moment.closed_at = "done", now
         moment.reason = f"done: {outcome.value}"
         contact = Contact(
@@ -90,7 +102,7 @@ def mark_done(
             moment_id=moment.id,
             contacted_at=now,
             outcome=outcome.value,
-            recruiter_id=recruiter_id or moment.recruiter_id,
+            recruiter_id=acted_by or recruiter_id or moment.recruiter_id,
             origin=origin,
             created_at=now,
         )
@@ -117,11 +129,14 @@ def snooze(
     *,
     recruiter_id: int | None = None,
     open_only: bool = False,
+    routing: int | None = None,
 ) -> None:
     """Put a moment back to wait until ``until``; the member's slot is free meanwhile."""
     allowed = OPEN if open_only else ACTIONABLE
     with transaction(app.sessions) as session:
-        moment, _ = _actionable(session, moment_id, allowed, recruiter_id=recruiter_id)
+        moment, _ = _actionable(
+            session, moment_id, allowed, recruiter_id=recruiter_id, routing=routing
+        )
         if until <= now:
             raise FeedbackError("snooze until a date in the future")
         if until >= moment.expires_at:
@@ -147,12 +162,15 @@ def skip(
     why: str | None = None,
     recruiter_id: int | None = None,
     open_only: bool = False,
+    routing: int | None = None,
 ) -> None:
     """Close a moment without contact; ``not_relevant`` also says the signal was wrong,
     ``why`` in the recruiter's words (counted in the stats)."""
     allowed = OPEN if open_only else ACTIONABLE
     with transaction(app.sessions) as session:
-        moment, _ = _actionable(session, moment_id, allowed, recruiter_id=recruiter_id)
+        moment, _ = _actionable(
+            session, moment_id, allowed, recruiter_id=recruiter_id, routing=routing
+        )
         moment.status = "not_relevant" if not_relevant else "skipped"
         moment.closed_at = now
         moment.feedback = (why or "").strip()[:FEEDBACK_LIMIT] or None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +14,8 @@ from models.schema import Moment, Recruiter
 from workers.app import App
 from workers.events import context_of, evidence_of
 from workers.services.routing import OPEN_STATUSES, routed_since, working_week
+
+SNOOZE_DAYS = 7
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,6 +43,14 @@ class MomentCard:
     def days_left(self, now: datetime) -> int:
         """Whole days until the window closes."""
         return max(0, (self.expires_at - now).days)
+
+    def last_snooze_day(self) -> date:
+        """The last day it can be snoozed to: the day before its window closes."""
+        return (self.expires_at - timedelta(days=1)).date()
+
+    def snooze_day(self, now: datetime) -> date:
+        """The date a snooze suggests: a week on, or the last day it can wait."""
+        return min((now + timedelta(days=SNOOZE_DAYS)).date(), self.last_snooze_day())
 
 
 def _card(session: Session, moment: Moment) -> MomentCard:

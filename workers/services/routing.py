@@ -8,7 +8,7 @@ The recruiter's row is locked next, so their weekly capacity holds too.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import structlog
 from sqlalchemy import func, select
@@ -19,6 +19,7 @@ from models.capacity import (
     allowance,
     next_allowance_time,
     next_digest_time,
+    next_working_time,
     week_start,
 )
 from models.moments import MomentKind
@@ -36,6 +37,8 @@ from workers.metrics import count
 log = structlog.get_logger(__name__)
 
 OPEN_STATUSES = ("routed", "delivered")
+DIGEST_MARGIN = timedelta(days=1)
+"""A moment that would have less than this left when its digest goes out is sent alone."""
 WAITING_STATUSES = ("pending", "deferred")
 
 
@@ -208,13 +211,17 @@ def _route_best(
         )
     _supersede_check_ins(session, member, best, now)
     channel, target, cadence = delivery_route(recruiter)
+    due = next_digest_time(week, now, cadence)
+    if channel == "digest" and due > best.expires_at - DIGEST_MARGIN:
+        # The moment would expire before (or just after) the digest: it goes on its own.
+        channel, due = "email", next_working_time(week, now)
     delivery = Delivery(
         moment_id=best.id,
         routing=best.routings,
         channel=channel,
         target=target,
         status="pending",
-        next_attempt_at=next_digest_time(week, now, cadence),
+        next_attempt_at=due,
         created_at=now,
     )
     session.add(delivery)

@@ -55,9 +55,9 @@ def create_link(app: App, email: str, now: datetime) -> tuple[Recruiter, str] | 
     return recruiter, token
 
 
-def redeem_link(app: App, token: str, now: datetime) -> int | None:
-    """Use a token once: the recruiter id it signs in, or None if it is unknown, used,
-    expired or its recruiter is no longer active."""
+def redeem_link(app: App, token: str, now: datetime) -> tuple[int, int] | None:
+    """Use a token once: the recruiter id it signs in and their session epoch, or None if
+    it is unknown, used, expired or its recruiter is no longer active."""
     with transaction(app.sessions) as session:
         link = session.scalar(
             update(SignInLink)
@@ -71,5 +71,17 @@ def redeem_link(app: App, token: str, now: datetime) -> int | None:
         )
         if link is None:
             return None
-        active = session.scalar(select(Recruiter.active).where(Recruiter.id == link))
-    return link if active else None
+        epoch = session.scalar(
+            select(Recruiter.session_epoch).where(Recruiter.id == link, Recruiter.active)
+        )
+    return (link, epoch) if epoch is not None else None
+
+
+def end_sessions(app: App, recruiter_id: int) -> None:
+    """Sign the recruiter out everywhere: every session cookie made so far is spent."""
+    with transaction(app.sessions) as session:
+        session.execute(
+            update(Recruiter)
+            .where(Recruiter.id == recruiter_id)
+            .values(session_epoch=Recruiter.session_epoch + 1)
+        )

@@ -7,7 +7,7 @@ else or already acted on gets a page saying so, and changes nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Annotated
 
 import structlog
@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from models.schema import Recruiter
 from workers.app import App
-from workers.i18n import text
+from workers.i18n import closed_message, text
 from workers.links import ACTIONS, ActionTicket, LinkError, read_ticket
 from workers.services.feedback import (
     OPEN,
@@ -25,6 +25,7 @@ from workers.services.feedback import (
     FeedbackError,
     NotYours,
     Outcome,
+    StaleLink,
     mark_done,
     skip,
     snooze,
@@ -36,8 +37,6 @@ from workers.web.security import Keepwarm
 log = structlog.get_logger(__name__)
 router = APIRouter(include_in_schema=False)
 
-SNOOZE_DAYS = 7
-
 
 def apply_action(
     app: App,
@@ -46,11 +45,15 @@ def apply_action(
     now: datetime,
     *,
     recruiter_id: int | None,
+    acted_by: int,
     until: date | None = None,
     why: str | None = None,
     origin: str,
+    routing: int | None = None,
 ) -> None:
-    """Record one action on an open moment; FeedbackError kinds when it cannot take it."""
+    """Record one action on an open moment (by ``acted_by``; only if it is routed to
+    ``recruiter_id`` and, for an alert's link, still in that ``routing``); FeedbackError
+    kinds when it cannot take it."""
     if action in {o.value for o in Outcome}:
         mark_done(
             app,
@@ -58,14 +61,18 @@ def apply_action(
             Outcome(action),
             now,
             recruiter_id=recruiter_id,
-            origin=origin,
+            routing=routing,
             open_only=True,
+            origin=origin,
+            acted_by=acted_by,
         )
     elif action == "snooze":
         if until is None:
             raise FeedbackError("choose a date to snooze until")
         wake = datetime.combine(until, time(8), tzinfo=UTC)
-        snooze(app, moment_id, wake, now, recruiter_id=recruiter_id, open_only=True)
+        snooze(
+            app, moment_id, wake, now, recruiter_id=recruiter_id, routing=routing, open_only=True
+        )
     elif action in ("skip", "not-relevant"):
         skip(
             app,
@@ -74,6 +81,7 @@ def apply_action(
             not_relevant=action == "not-relevant",
             why=why,
             recruiter_id=recruiter_id,
+            routing=routing,
             open_only=True,
         )
     else:
@@ -113,7 +121,7 @@ def _refusal(request: Request, app: App, token: str, problem: str) -> HTMLRespon
     except LinkError:
         language = "en"
     if problem.startswith("closed:"):
-        says = text(language, "action.closed", status=problem.removeprefix("closed:"))
+        says = closed_message(language, problem.removeprefix("closed:"))
     else:
         says = text(language, problem)
     status = 404 if problem == "action.bad_link" else 410 if "expired" in problem else 200
@@ -130,14 +138,12 @@ def confirm_action(
         return _refusal(request, app, token, checked)
     _, card, language = checked
     action = do if do in ACTIONS else "positive"
-    default_until = (now_of(request) + timedelta(days=SNOOZE_DAYS)).date()
     return render(
         request,
         "action.html",
         card=card,
         action=action,
         token=token,
-        default_until=default_until,
         language=language,
     )
 
@@ -163,15 +169,18 @@ def record_action(
             action,
             now_of(request),
             recruiter_id=ticket.recruiter_id,
+            acted_by=ticket.recruiter_id,
             until=until,
             why=why,
             origin="email",
+            routing=ticket.routing,
         )
     except AlreadyClosed as exc:
-        says = text(language, "action.closed", status=exc.status)
-        return message_page(request, says, language=language)
+        return message_page(request, closed_message(language, exc.status), language=language)
     except NotYours:
         return message_page(request, text(language, "action.other_recruiter"), language=language)
+    except StaleLink:
+        return message_page(request, text(language, "action.stale"), language=language)
     except FeedbackError as exc:
         return message_page(request, str(exc), language=language, status_code=400)
     return render(request, "action_done.html", card=card, action=action, language=language)

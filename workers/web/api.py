@@ -3,7 +3,7 @@ from ``keepwarm tokens create``); described at ``/openapi.json``."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 import structlog
@@ -131,7 +131,10 @@ def post_contact(
 ) -> ContactOut:
     """Log a contact; the member's waiting moments are decided again at once."""
     now = now_of(request)
-    at = min(_moment_time(contact.contacted_at), now)
+    at = _moment_time(contact.contacted_at)
+    if at > now + timedelta(days=1):  # a day's grace for dates written in another timezone
+        raise HTTPException(422, "contacted_at is in the future")
+    at = min(at, now)
     try:
         member_id = resolve_member(
             app, external_id=contact.member.external_id, email=contact.member.email

@@ -16,6 +16,8 @@ from urllib.parse import quote
 
 import structlog
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
@@ -83,6 +85,13 @@ def create_app(app: App, *, clock: Callable[[], datetime] | None = None) -> Fast
                 request, translator(language_of(request))("error.forbidden"), status_code=401
             )
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+
+    @api.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):  # machines get the field-by-field JSON
+            return await request_validation_exception_handler(request, exc)
+        says = translator(language_of(request))("error.invalid")
+        return message_page(request, says, status_code=422)
 
     @api.exception_handler(Forbidden)
     async def _forbidden(request: Request, _exc: Forbidden) -> Response:

@@ -3,14 +3,15 @@ team's week (admins) and the recruiter's own settings."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from workers.db import transaction
-from workers.i18n import LANGUAGES, text
+from workers.i18n import LANGUAGES, closed_message, text
 from workers.services.contacts import (
     CHANNELS,
     ContactError,
@@ -22,11 +23,25 @@ from workers.services.directory import RecruiterSettings, configure_recruiter
 from workers.services.feedback import AlreadyClosed, FeedbackError, NotYours, Outcome
 from workers.services.inbox import open_moments, team_week
 from workers.services.reporting import member_timeline, stats
-from workers.web.actions import SNOOZE_DAYS, apply_action
+from workers.web.actions import apply_action
 from workers.web.rendering import flash, now_of, render
-from workers.web.security import Admin, CurrentViewer, Forbidden, FormChecked, Keepwarm
+from workers.web.security import (
+    Admin,
+    CurrentViewer,
+    Forbidden,
+    FormChecked,
+    Keepwarm,
+    Viewer,
+)
 
 router = APIRouter(include_in_schema=False)
+
+
+def local_today(who: Viewer, now: datetime) -> date:
+    """Today where the recruiter is."""
+    return now.astimezone(ZoneInfo(who.timezone)).date()
+
+
 ALERTS = ("immediate", "daily", "weekly")
 
 
@@ -42,7 +57,6 @@ def inbox(
         who=who,
         cards=cards,
         everyone=who.admin and everyone,
-        snooze_until=(now_of(request) + timedelta(days=SNOOZE_DAYS)).date(),
         outcomes=[o.value for o in Outcome],
     )
 
@@ -65,6 +79,7 @@ def act(
             action,
             now_of(request),
             recruiter_id=None if who.admin else who.id,
+            acted_by=who.id,
             until=until,
             why=why,
             origin="inbox",
@@ -73,7 +88,7 @@ def act(
     except NotYours as exc:
         raise Forbidden from exc
     except AlreadyClosed as exc:
-        flash(request, text(who.language, "action.closed", status=exc.status))
+        flash(request, closed_message(who.language, exc.status))
     except FeedbackError as exc:
         flash(request, str(exc))
     return RedirectResponse("/inbox", status_code=303)
@@ -82,7 +97,8 @@ def act(
 @router.get("/members/{member_id}", response_class=HTMLResponse)
 def member_page(request: Request, app: Keepwarm, who: CurrentViewer, member_id: int) -> Response:
     """A member's timeline: contacts, signals, moments and why each was decided so."""
-    found = member_timeline(app, member_id)
+    visible = member_hit(app, member_id, recruiter_id=None if who.admin else who.id)
+    found = member_timeline(app, member_id) if visible else None
     if found is None:
         return render(
             request,
@@ -102,8 +118,9 @@ def contact_form(
     request: Request, app: Keepwarm, who: CurrentViewer, q: str = "", member: int | None = None
 ) -> HTMLResponse:
     """Find the member, then say when and how the contact happened."""
-    hits = search_members(app, q[:200]) if q else []
-    chosen = member_hit(app, member) if member is not None else None
+    scope = None if who.admin else who.id
+    hits = search_members(app, q[:200], recruiter_id=scope) if q else []
+    chosen = member_hit(app, member, recruiter_id=scope) if member is not None else None
     return render(
         request,
         "log_contact.html",
@@ -113,7 +130,7 @@ def contact_form(
         chosen=chosen,
         channels=CHANNELS,
         outcomes=[o.value for o in Outcome],
-        today=now_of(request).date(),
+        today=local_today(who, now_of(request)),
     )
 
 
@@ -130,7 +147,13 @@ def save_contact(
 ) -> Response:
     """Log the contact; the member's waiting moments are decided again at once."""
     now = now_of(request)
-    at = now if on == now.date() else datetime.combine(on, time(12), tzinfo=UTC)
+    if member_hit(app, member_id, recruiter_id=None if who.admin else who.id) is None:
+        raise Forbidden
+    today = local_today(who, now)
+    if on > today:
+        flash(request, text(who.language, "log.future"))
+        return RedirectResponse(f"/contacts/new?member={member_id}", status_code=303)
+    at = now if on == today else datetime.combine(on, time(12), tzinfo=UTC)
     try:
         logged = log_contact(
             app,

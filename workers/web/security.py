@@ -43,6 +43,7 @@ class Viewer:
     admin: bool
     language: str
     alerts: str
+    timezone: str
 
 
 def keepwarm(request: Request) -> App:
@@ -67,21 +68,26 @@ def check_form_token(request: Request, csrf: Annotated[str, Form()] = "") -> Non
         raise BadFormToken
 
 
-def sign_in(request: Request, recruiter_id: int) -> None:
+def sign_in(request: Request, recruiter_id: int, epoch: int) -> None:
     """Start a fresh session for the recruiter (a new form token; nothing carried over)."""
     request.session.clear()
     request.session["rid"] = recruiter_id
+    request.session["epoch"] = epoch
     form_token(request)
 
 
 def viewer(request: Request, app: Annotated[App, Depends(keepwarm)]) -> Viewer:
     """The signed-in, active recruiter, or SignInRequired."""
-    recruiter_id = request.session.get("rid")
-    if not isinstance(recruiter_id, int):
+    recruiter_id, epoch = request.session.get("rid"), request.session.get("epoch")
+    if not isinstance(recruiter_id, int) or not isinstance(epoch, int):
         raise SignInRequired
     with app.sessions() as session:
         recruiter = session.scalar(
-            select(Recruiter).where(Recruiter.id == recruiter_id, Recruiter.active)
+            select(Recruiter).where(
+                Recruiter.id == recruiter_id,
+                Recruiter.active,
+                Recruiter.session_epoch == epoch,  # signed out since: the cookie is spent
+            )
         )
         if recruiter is None:
             request.session.clear()
@@ -93,6 +99,7 @@ def viewer(request: Request, app: Annotated[App, Depends(keepwarm)]) -> Viewer:
             recruiter.admin,
             recruiter.language,
             recruiter.alerts,
+            recruiter.timezone,
         )
 
 

@@ -11,15 +11,16 @@ from typing import Annotated
 from urllib.parse import quote
 
 import structlog
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sources import SourceError
+from workers.app import App
 from workers.i18n import text
 from workers.notifiers import send_sign_in_link
-from workers.services.signin import create_link, redeem_link
+from workers.services.signin import create_link, end_sessions, redeem_link
 from workers.web.rendering import language_of, message_page, now_of, render
-from workers.web.security import FormChecked, Keepwarm, sign_in
+from workers.web.security import CurrentViewer, FormChecked, Keepwarm, sign_in
 
 log = structlog.get_logger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -48,20 +49,26 @@ def login_form(request: Request, next: str = "/inbox") -> HTMLResponse:
 def send_link(
     request: Request,
     app: Keepwarm,
+    background: BackgroundTasks,
     email: Annotated[str, Form(max_length=320)],
     next: Annotated[str, Form(max_length=500)] = "/inbox",
 ) -> HTMLResponse:
-    """Email a sign-in link if the address is a recruiter's; the answer is the same."""
+    """Email a sign-in link if the address is a recruiter's; the answer is the same, and
+    as quick (the mail goes out after the answer)."""
     made = create_link(app, email, now_of(request))
     if made is not None:
         recruiter, token = made
         url = f"{app.settings.base_url}/login/{token}?next={quote(_safe_next(next))}"
-        try:
-            send_sign_in_link(app.settings, recruiter.email, url, recruiter.language)
-            log.info("signin.link_sent", recruiter_id=recruiter.id)
-        except SourceError as exc:
-            log.warning("signin.mail_failed", recruiter_id=recruiter.id, error=type(exc).__name__)
+        background.add_task(_mail, app, recruiter.id, recruiter.email, url, recruiter.language)
     return message_page(request, text(language_of(request), "signin.sent"))
+
+
+def _mail(app: App, recruiter_id: int, to: str, url: str, language: str) -> None:
+    try:
+        send_sign_in_link(app.settings, to, url, language)
+        log.info("signin.link_sent", recruiter_id=recruiter_id)
+    except SourceError as exc:
+        log.warning("signin.mail_failed", recruiter_id=recruiter_id, error=type(exc).__name__)
 
 
 @router.get("/login/{token}", response_class=HTMLResponse)
@@ -78,17 +85,20 @@ def use_link(
     next: Annotated[str, Form(max_length=500)] = "/inbox",
 ) -> Response:
     """Sign in with the link, once."""
-    recruiter_id = redeem_link(app, token, now_of(request))
-    if recruiter_id is None:
+    redeemed = redeem_link(app, token, now_of(request))
+    if redeemed is None:
         log.info("signin.link_refused")
         return message_page(request, text(language_of(request), "signin.invalid"), status_code=400)
-    sign_in(request, recruiter_id)
+    recruiter_id, epoch = redeemed
+    sign_in(request, recruiter_id, epoch)
     log.info("signin.signed_in", recruiter_id=recruiter_id)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[FormChecked])
-def logout(request: Request) -> Response:
-    """End the session."""
+def logout(request: Request, app: Keepwarm, who: CurrentViewer) -> Response:
+    """End this session and every other one of the recruiter (a copied cookie too)."""
+    end_sessions(app, who.id)
     request.session.clear()
+    log.info("signin.signed_out", recruiter_id=who.id)
     return RedirectResponse("/login", status_code=303)

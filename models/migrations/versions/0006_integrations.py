@@ -1,4 +1,5 @@
-"""integrations: API tokens, contact keys, signed webhooks, dead deliveries, moment events
+"""integrations: API tokens, contact keys, signed webhooks, dead deliveries, moment events,
+session epochs
 
 Revision ID: 0006
 Revises: 0005
@@ -45,6 +46,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_moment_event_moment_id'), ['moment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_moment_event_published_at'), ['published_at'], unique=False)
     with op.batch_alter_table('recruiter', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_epoch', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('webhook_format', sa.String(length=20), nullable=False, server_default='standard'))
         batch_op.add_column(sa.Column('webhook_secret', sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column('webhook_secret_previous', sa.String(length=100), nullable=True))
@@ -70,6 +72,7 @@ def downgrade() -> None:
         batch_op.drop_column('webhook_secret_previous')
         batch_op.drop_column('webhook_secret')
         batch_op.drop_column('webhook_format')
+        batch_op.drop_column('session_epoch')
     with op.batch_alter_table('moment_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_moment_event_published_at'))
         batch_op.drop_index(batch_op.f('ix_moment_event_moment_id'))
