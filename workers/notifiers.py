@@ -7,6 +7,7 @@ the evidence, not the member's contact details.
 from __future__ import annotations
 
 import smtplib
+import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -111,19 +112,31 @@ def send_sign_in_link(settings: Settings, to: str, url: str, language: str) -> N
     _send(settings, message)
 
 
+def _tls(settings: Settings) -> ssl.SSLContext:
+    """Certificates and host names verified (the system's CAs, or KEEPWARM_SMTP_CA_FILE)."""
+    return ssl.create_default_context(cafile=settings.smtp_ca_file or None)
+
+
 def _send(settings: Settings, message: EmailMessage) -> None:
     """Hand a message to the SMTP server, translating failures into SourceError kinds."""
+    timeout = settings.fetch_timeout
     try:
-        with smtplib.SMTP(
-            settings.smtp_host, settings.smtp_port, timeout=settings.fetch_timeout
-        ) as smtp:
+        if settings.smtp_tls:
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.smtp_host, settings.smtp_port, timeout=timeout, context=_tls(settings)
+            )
+        else:
+            smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
+        with smtp:
             if settings.smtp_starttls:
-                smtp.starttls()
+                smtp.starttls(context=_tls(settings))
             if settings.smtp_username:
                 smtp.login(settings.smtp_username, settings.smtp_password)
             smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as exc:
         raise PermanentError(f"recipient refused: {exc.recipients}") from exc
+    except ssl.SSLCertVerificationError as exc:
+        raise TransientError(f"SMTP server certificate not trusted: {exc.verify_message}") from exc
     except (TimeoutError, smtplib.SMTPException, OSError) as exc:
         raise TransientError(f"SMTP failed: {type(exc).__name__}: {exc}") from exc
 

@@ -49,6 +49,11 @@ class Settings:
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = False
+    smtp_tls: bool = False
+    """Implicit TLS from the first byte (port 465)."""
+    smtp_ca_file: str = ""
+    smtp_plaintext_login: bool = False
+    """Allow the SMTP login without TLS (a relay on the same host only)."""
     mail_from: str = "keepwarm@localhost"
     tick_seconds: float = 30.0
     worker_threads: int = 4
@@ -174,6 +179,18 @@ class Settings:
             raise SettingsError("need 0 < KEEPWARM_MIN_POLL_INTERVAL <= KEEPWARM_MAX_POLL_INTERVAL")
         if self.log_format not in ("auto", "json", "console"):
             raise SettingsError("KEEPWARM_LOG_FORMAT must be auto, json or console")
+        if self.smtp_starttls and self.smtp_tls:
+            raise SettingsError("choose KEEPWARM_SMTP_STARTTLS or KEEPWARM_SMTP_TLS, not both")
+        if (
+            self.smtp_username
+            and not (self.smtp_starttls or self.smtp_tls)
+            and not self.smtp_plaintext_login
+        ):
+            raise SettingsError(
+                "KEEPWARM_SMTP_USERNAME without KEEPWARM_SMTP_STARTTLS or KEEPWARM_SMTP_TLS would "
+                "send the password in clear text; set KEEPWARM_SMTP_PLAINTEXT_LOGIN=true only "
+                "for a relay on this host"
+            )
         if self.event_stream and not self.broker_url:
             raise SettingsError("KEEPWARM_EVENT_STREAM needs the Redis of KEEPWARM_BROKER_URL")
         if self.event_stream_maxlen < 1:

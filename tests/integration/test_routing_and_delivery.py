@@ -6,6 +6,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -144,3 +145,23 @@ def test_failed_webhook_is_retried_with_backoff_and_sent_once(
     assert event["type"] == "keepwarm.moment.routed.v1" and event["specversion"] == "1.0"
     assert event["data"]["moment"]["kind"] == "company_news"
     assert "@" not in json.dumps(event["data"]["member"])  # no contact details
+
+
+def test_any_error_while_sending_is_the_deliverys_error_and_ends_dead(
+    app: App, make_moment: MomentFactory, mail: MailCatcher, tmp_path: Path
+) -> None:
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "moment.txt").write_text("{{ n.draft | no_such_filter }}", "utf-8")
+    app.settings = replace(app.settings, smtp_port=mail.port, templates_dir=str(broken))
+    delivery_id = route_moment(app, make_moment(), NOW)
+    assert delivery_id is not None
+    clock = NOW
+    outcomes = []
+    while clock < NOW + timedelta(hours=30):
+        outcomes.append(deliver(app, delivery_id, clock))
+        clock += timedelta(minutes=30)
+    assert outcomes[0] == "failed" and "dead" in outcomes and mail.inbox == []
+    with app.sessions() as session:
+        delivery = session.get_one(Delivery, delivery_id)
+    assert delivery.status == "dead" and "no_such_filter" in (delivery.last_error or "")

@@ -140,13 +140,15 @@ class _MailHandler:
 
 
 class MailCatcher:
-    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives; ``options``
+    go to aiosmtpd (``ssl_context`` for implicit TLS, ``tls_context`` for STARTTLS,
+    ``authenticator``...)."""
 
-    def __init__(self) -> None:
+    def __init__(self, **options: Any) -> None:
         self.inbox: list[Message] = []
         self.port = free_port()
         self._controller = Controller(
-            _MailHandler(self.inbox), hostname="127.0.0.1", port=self.port
+            _MailHandler(self.inbox), hostname="127.0.0.1", port=self.port, **options
         )
 
     def start(self) -> None:

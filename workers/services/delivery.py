@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from models.schedule import backoff
 from models.schema import Delivery, Moment, MomentEvent
-from sources import PermanentError, SourceError
+from sources import PermanentError, SourceError, TransientError
 from workers.app import App
 from workers.db import transaction
 from workers.events import ROUTED, cloud_event, context_of, evidence_of
@@ -53,6 +53,10 @@ def deliver(app: App, delivery_id: int, now: datetime) -> str:
             send_email(app.settings, target, notices[0])
     except SourceError as exc:
         return _record_failure(app, [n.delivery_id for n in notices], exc, now)
+    except Exception as exc:  # a broken template, a library's surprise: still this row's error
+        log.exception("delivery.crashed", delivery_id=delivery_id)
+        failure = TransientError(f"{type(exc).__name__}: {exc}")
+        return _record_failure(app, [n.delivery_id for n in notices], failure, now)
     with transaction(app.sessions) as session:
         ids = [n.delivery_id for n in notices]
         session.execute(
@@ -104,7 +108,9 @@ def _webhook_body(app: App, session: Session, notice: Notice, now: datetime) -> 
         .where(MomentEvent.moment_id == moment.id, MomentEvent.type == ROUTED)
         .order_by(MomentEvent.id.desc())
         .limit(1)
-    ).one()
+    ).first()
+    if event is None:  # routed before events were kept: nothing signed to send
+        raise PermanentError("the moment's routed event is missing; route it again")
     cloud = cloud_event(event, source=app.settings.base_url)
     body = json.dumps(cloud, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     keys = [recruiter.webhook_secret or ""]
@@ -152,7 +158,12 @@ def _claim(app: App, delivery_id: int, now: datetime) -> Claimed | None:
         if not notices:
             return None
         notices.sort(key=lambda n: (-n.priority, n.delivery_id))
-        webhook = _webhook_body(app, session, notices[0], now) if channel == "webhook" else None
+        try:
+            webhook = _webhook_body(app, session, notices[0], now) if channel == "webhook" else None
+        except PermanentError as exc:
+            dead = session.get_one(Delivery, notices[0].delivery_id)
+            dead.status, dead.last_error = "dead", str(exc)
+            return None
         return channel, target, notices, webhook
 
 
