@@ -384,3 +384,35 @@ class MomentEvent(Base):
     """JSON: the event's data."""
     created_at: Mapped[datetime]
     published_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class Suppression(Base):
+    """An erased person, kept only as salted hashes so that an import skips them."""
+
+    __tablename__ = "suppression"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    external_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who changed, exported or erased what, and when; ids only, never the data itself."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(60))
+    """cli, recruiter:ID, token:ID or system."""
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(60))
+    """member:ID and the like."""
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class InstallSecret(Base):
+    """Values made once per installation (the suppression list's salt)."""
+
+    __tablename__ = "install_secret"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -139,3 +139,21 @@ def test_failed_deliveries_are_listed_without_a_webhooks_secret_path(tmp_path: P
     assert "dead" in listed and "receiver answered 500" in listed and "sent" not in listed
     assert "https://hooks.example/…" in listed and "secret" not in listed
     assert "is owed again" in run(tmp_path, "deliveries", "retry", "1")
+
+
+def test_erase_asks_first_and_export_writes_json_and_text(tmp_path: Path) -> None:
+    pool = tmp_path / "pool.csv"
+    pool.write_text("naam,e-mail,externe id\nLisa Jansen,lisa@example.net,ats-1\n", "utf-8")
+    run(tmp_path, "import", str(pool))
+    exported = tmp_path / "lisa.json"
+    run(tmp_path, "export", "lisa@example.net", "--output", str(exported))
+    assert json.loads(exported.read_text())["member"]["external_id"] == "ats-1"
+    assert "Lisa Jansen" in exported.with_suffix(".txt").read_text()
+    declined = CliRunner().invoke(
+        cli, ["erase", "ats-1"], input="n\n", env={"KEEPWARM_DATA_DIR": str(tmp_path)}
+    )
+    assert declined.exit_code != 0 and "Aborted" in declined.output
+    assert "erased" in run(tmp_path, "erase", "ats-1", stdin="y\n")
+    assert "rejected 1" in run(tmp_path, "import", str(pool))
+    audit = run(tmp_path, "audit")
+    assert "erase" in audit and "export" in audit and "Lisa" not in audit

@@ -6,6 +6,7 @@ moments    moments, done, snooze, skip
 reports    status, stats, explain
 runtime    run, serve, worker, scheduler, db, demo
 integrations  tokens, contacts, deliveries
+privacy    erase, export, audit
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 
 import click
 
-from workers.cli import integrations, moments, pool, reports, runtime, sources
+from workers.cli import integrations, moments, pool, privacy, reports, runtime, sources
 from workers.logs import configure_logging
 from workers.settings import Settings, SettingsError
 
@@ -56,6 +57,9 @@ for command in (
     integrations.tokens,
     integrations.contacts,
     integrations.deliveries,
+    privacy.erase_command,
+    privacy.export_command,
+    privacy.audit_command,
 ):
     cli.add_command(command)
 

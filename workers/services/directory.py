@@ -252,6 +252,18 @@ def find_member(session: Session, reference: str) -> Member:
     return member
 
 
+def member_by_reference(session: Session, reference: str) -> Member:
+    """A member by email or external id first (numeric ids from an ATS are common), then
+    by keepwarm's own id; ValueError when none matches."""
+    try:
+        return find_member(session, reference)
+    except ValueError:
+        member = session.get(Member, int(reference)) if reference.isdigit() else None
+    if member is None:
+        raise ValueError(f"no member has the email, external id or id {reference!r}")
+    return member
+
+
 def add_alias(session: Session, employer: Employer, alias: str) -> EmployerAlias:
     """Record another name of an employer, so that news using it is matched."""
     key = company_key(alias)

@@ -20,6 +20,7 @@ from models.schema import Member
 from sources.watch import PROFILE_PAGE
 from workers.app import App
 from workers.services.directory import add_source, employer_named, recruiter_for_email
+from workers.services.privacy import Suppressed, is_suppressed
 
 HEADERS: dict[str, str] = {
     "name": "name",
@@ -333,6 +334,8 @@ def import_pool(
 
 def _upsert(session: Session, row: PoolRow, now: datetime, app: App) -> str:
     member = _existing(session, row)
+    if member is None and is_suppressed(session, row.email, row.external_id):
+        raise Suppressed
     employer = (
         employer_named(session, row.employer, now, app.settings, website=row.website)
         if row.employer

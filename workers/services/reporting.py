@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models.schema import Contact, Member, Moment, Recruiter, Signal, Source
 from workers.app import App
-from workers.services.directory import find_member
+from workers.services.directory import member_by_reference
 
 ACTED = ("done", "skipped", "not_relevant")
 
@@ -103,13 +103,7 @@ Timeline = tuple[str, list[tuple[datetime, str]]]
 def explain(app: App, reference: str) -> Timeline:
     """A member's timeline in plain words: contacts, signals, moments and each decision."""
     with app.sessions() as session:
-        try:  # an email or external id first: numeric ids from an ATS are common
-            member: Member | None = find_member(session, reference)
-        except ValueError:
-            member = session.get(Member, int(reference)) if reference.isdigit() else None
-        if member is None:
-            raise ValueError(f"no member has the email, external id or id {reference!r}")
-        return _timeline(session, member)
+        return _timeline(session, member_by_reference(session, reference))
 
 
 def member_timeline(app: App, member_id: int) -> Timeline | None:
