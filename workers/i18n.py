@@ -125,6 +125,19 @@ _TEXT: dict[str, tuple[str, str]] = {
     "member.timeline": ("Timeline", "Tijdlijn"),
     "member.last_contact": ("Last contact", "Laatste contact"),
     "member.never": ("never", "nooit"),
+    "erase.title": ("Erase {name}", "{name} wissen"),
+    "erase.explain": (
+        "This deletes the member and everything keepwarm holds about them: signals, moments, "
+        "deliveries, contacts and profile pages. Only salted hashes of their email and "
+        "external id stay, so that a later import skips them. It cannot be undone.",
+        "Dit verwijdert het lid en alles wat keepwarm over hen bewaart: signalen, momenten, "
+        "verzendingen, contacten en profielpagina's. Alleen gezouten hashes van e-mail en "
+        "externe id blijven, zodat een latere import hen overslaat. Dit is niet terug te draaien.",
+    ),
+    "erase.confirm": ("Erase for good", "Definitief wissen"),
+    "erase.done": ("The member was erased.", "Het lid is gewist."),
+    "member.export": ("Export (JSON)", "Exporteren (JSON)"),
+    "member.erase": ("Erase…", "Wissen…"),
     "team.title": ("Team", "Team"),
     "team.capacity": ("Capacity this week", "Capaciteit deze week"),
     "team.alerts": ("Alerts", "Meldingen"),

@@ -146,6 +146,13 @@ def test_an_ats_logs_contacts_through_the_api(
         assert routed.status_code == 200 and routed.json()["type"] == "object"
         assert client.get("/schemas/nothing.json").status_code == 404
 
+        # Erasure through the API: the member and their contacts are gone.
+        assert client.delete("/api/v1/members/ats-2").status_code == 401
+        erased = client.delete("/api/v1/members/ats-2", headers=plain)
+        assert erased.status_code == 200 and erased.json()["rows"]["member"] == 1
+        assert client.delete("/api/v1/members/ats-2", headers=plain).status_code == 404
+        assert _contacts(app) == 1
+
         # A revoked token is refused from then on.
         keepwarm(env, "tokens", "revoke", "1")
         assert client.get("/api/v1/moments", headers=plain).status_code == 401

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from models.schema import Contact, Delivery, Employer, Member, Moment, Recruiter
+from models.schema import AuditEntry, Contact, Delivery, Employer, Member, Moment, Recruiter
 from workers.app import App
 from workers.db import transaction
 from workers.demo.servers import MailCatcher
@@ -478,3 +478,23 @@ def test_a_feed_link_that_is_not_http_is_never_a_link() -> None:
     assert web_link("javascript:alert(1)") is None
     assert web_link(" data:text/html,<script>") is None
     assert web_link("https://news.example/a") == "https://news.example/a"
+
+
+def test_an_admin_exports_and_erases_a_member_from_the_inbox(
+    web: App, mail: MailCatcher, clock: Clock
+) -> None:
+    lisa = moment_of(web, "lisa@example.net").member_id
+    anna = sign_in(web, clock, mail, "anna@agency.example")
+    assert anna.get(f"/members/{lisa}/erase").status_code == 403  # not an admin
+    bram = sign_in(web, clock, mail, "bram@agency.example")
+    exported = bram.get(f"/members/{lisa}/export.json")
+    assert exported.status_code == 200 and exported.json()["member"]["name"] == "Lisa Jansen"
+    page = bram.get(f"/members/{lisa}/erase")
+    assert page.status_code == 200 and "cannot be undone" in page.text
+    assert bram.post(f"/members/{lisa}/erase").status_code == 403  # no form token
+    assert (
+        bram.post(f"/members/{lisa}/erase", data={"csrf": form_token(page.text)}).status_code == 303
+    )
+    with web.sessions() as session:
+        assert session.get(Member, lisa) is None
+        assert session.scalars(select(AuditEntry.action)).all() == ["export", "erase"]

@@ -15,6 +15,7 @@ from workers.events import schema
 from workers.services.api_tokens import authenticate
 from workers.services.contacts import ContactError, log_contact, natural_key, resolve_member
 from workers.services.inbox import moment_page
+from workers.services.privacy import erase_member, resolve
 from workers.web.rendering import now_of
 from workers.web.security import Keepwarm
 
@@ -192,3 +193,22 @@ def event_schema(type_: str) -> dict[str, object]:
         return schema(type_)
     except KeyError as exc:
         raise HTTPException(404, "no such event type") from exc
+
+
+class ErasedOut(BaseModel):
+    """What an erasure removed, counted per kind of row."""
+
+    member_id: int
+    rows: dict[str, int]
+
+
+@router.delete("/members/{reference}", response_model=ErasedOut)
+def delete_member(request: Request, app: Keepwarm, token_id: TokenId, reference: str) -> ErasedOut:
+    """Erase a member (by external id, email or id) and every row about them; later imports
+    skip them."""
+    try:
+        member_id = resolve(app, reference)
+    except ValueError as exc:
+        raise HTTPException(404, "no such member") from exc
+    erased = erase_member(app, member_id, now_of(request), actor=f"token:{token_id}")
+    return ErasedOut(member_id=erased.member_id, rows=erased.rows)

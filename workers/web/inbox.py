@@ -3,12 +3,13 @@ team's week (admins) and the recruiter's own settings."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from workers.db import transaction
 from workers.i18n import LANGUAGES, closed_message, text
@@ -22,6 +23,7 @@ from workers.services.contacts import (
 from workers.services.directory import RecruiterSettings, configure_recruiter
 from workers.services.feedback import AlreadyClosed, FeedbackError, NotYours, Outcome
 from workers.services.inbox import open_moments, team_week
+from workers.services.privacy import erase_member, export_member
 from workers.services.reporting import member_timeline, stats
 from workers.web.actions import apply_action
 from workers.web.rendering import flash, now_of, render
@@ -213,3 +215,40 @@ def save_settings(
         )
     flash(request, text(language, "settings.saved"))
     return RedirectResponse("/settings", status_code=303)
+
+
+@router.get("/members/{member_id}/erase", response_class=HTMLResponse)
+def erase_form(request: Request, app: Keepwarm, who: Admin, member_id: int) -> Response:
+    """Ask an admin to confirm an erasure."""
+    hit = member_hit(app, member_id, recruiter_id=None)
+    if hit is None:
+        return render(
+            request,
+            "message.html",
+            who=who,
+            status_code=404,
+            text=text(who.language, "error.not_found"),
+        )
+    return render(request, "erase.html", who=who, member=hit)
+
+
+@router.post("/members/{member_id}/erase", dependencies=[FormChecked])
+def erase(request: Request, app: Keepwarm, who: Admin, member_id: int) -> Response:
+    """Erase the member and every row about them (admins only)."""
+    with suppress(ValueError):  # already gone: the same page
+        erase_member(app, member_id, now_of(request), actor=f"recruiter:{who.id}")
+    flash(request, text(who.language, "erase.done"))
+    return RedirectResponse("/team", status_code=303)
+
+
+@router.get("/members/{member_id}/export.json")
+def export(request: Request, app: Keepwarm, who: Admin, member_id: int) -> Response:
+    """Everything held about the member, as a JSON download (admins only)."""
+    try:
+        document = export_member(app, member_id, now_of(request), actor=f"recruiter:{who.id}")
+    except ValueError as exc:
+        raise Forbidden from exc
+    return JSONResponse(
+        document,
+        headers={"Content-Disposition": f'attachment; filename="member-{member_id}.json"'},
+    )
