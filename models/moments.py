@@ -20,6 +20,8 @@ class MomentKind(StrEnum):
     RELEVANT_VACANCY = "relevant_vacancy"
     CHECK_IN = "check_in"
     REENGAGE = "reengage"
+    RENEW_CONSENT = "renew_consent"
+    """Ask the member to stay in the pool before their retention date passes."""
 
 
 class SignalKind(StrEnum):
@@ -56,8 +58,10 @@ DEFAULT_WINDOWS: dict[MomentKind, timedelta] = {
     MomentKind.RELEVANT_VACANCY: timedelta(days=30),  # or until the vacancy closes
     MomentKind.CHECK_IN: timedelta(days=30),
     MomentKind.REENGAGE: timedelta(days=30),
+    MomentKind.RENEW_CONSENT: timedelta(days=45),  # or until the retention date
 }
 DEFAULT_PRIORITIES: dict[MomentKind, int] = {
+    MomentKind.RENEW_CONSENT: 90,
     MomentKind.CONGRATULATE_NEW_ROLE: 80,
     MomentKind.CONGRATULATE_AWARD: 70,
     MomentKind.RELEVANT_VACANCY: 65,

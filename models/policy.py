@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from models.moments import DEFAULT_PRIORITIES, DEFAULT_WINDOWS, MomentKind
+from models.retention import PRESETS, RetentionPolicy, retention_from
 
 YEAR = timedelta(days=365)
 
@@ -39,6 +40,7 @@ class PoolPolicy:
     reengage_after: timedelta = timedelta(days=180)
     windows: Mapping[MomentKind, timedelta] = field(default_factory=lambda: dict(DEFAULT_WINDOWS))
     priorities: Mapping[MomentKind, int] = field(default_factory=lambda: dict(DEFAULT_PRIORITIES))
+    retention: RetentionPolicy = field(default_factory=lambda: PRESETS["nl"])
 
     def __post_init__(self) -> None:
         if not timedelta(0) < self.check_in_after <= self.reengage_after:
@@ -63,6 +65,7 @@ class PoolPolicy:
             "reengage_after_days",
             "windows",
             "priorities",
+            "privacy",
         }
         unknown = sorted(set(raw) - known)
         if unknown:
@@ -79,6 +82,7 @@ class PoolPolicy:
             | {_kind(k): timedelta(days=_whole(v)) for k, v in raw.get("windows", {}).items()},
             priorities=DEFAULT_PRIORITIES
             | {_kind(k): _whole(v) for k, v in raw.get("priorities", {}).items()},
+            retention=retention_from(raw.get("privacy", {})),
         )
 
 

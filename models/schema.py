@@ -141,6 +141,10 @@ class Member(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_until: Mapped[date | None] = mapped_column(Date)
+    """The retention date: renewal is asked for before it, the member is erased after it."""
+    legal_basis: Mapped[str | None] = mapped_column(String(30))
+    """consent or legitimate_interest."""
+    consent_given_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

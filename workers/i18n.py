@@ -125,6 +125,17 @@ _TEXT: dict[str, tuple[str, str]] = {
     "member.timeline": ("Timeline", "Tijdlijn"),
     "member.last_contact": ("Last contact", "Laatste contact"),
     "member.never": ("never", "nooit"),
+    "consent.erased.subject": ("keepwarm: {name} was erased", "keepwarm: {name} is gewist"),
+    "consent.erased.body": (
+        "{name} was in your talent pool with consent until {until}. The consent was not "
+        "renewed, so keepwarm erased everything it held about them. A later import skips "
+        "them; if they want to come back, they can give their consent again.",
+        "{name} stond in je talentpool met toestemming tot {until}. De toestemming is niet "
+        "verlengd, dus keepwarm heeft alles over hen gewist. Een latere import slaat hen "
+        "over; wie terug wil, kan opnieuw toestemming geven.",
+    ),
+    "action.renewed": ("Consent renewed", "Toestemming verlengd"),
+    "kind.renew_consent": ("Consent renewal", "Toestemming verlengen"),
     "erase.title": ("Erase {name}", "{name} wissen"),
     "erase.explain": (
         "This deletes the member and everything keepwarm holds about them: signals, moments, "

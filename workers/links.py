@@ -17,8 +17,18 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 ACTION_LINK_DAYS = 45
 """Longer than any moment window: the moment's own status decides when a link is stale."""
 
-ACTIONS = ("positive", "negative", "no-response", "later", "snooze", "not-relevant", "skip")
-"""What an alert links to: an outcome of a contact made, or putting the moment aside."""
+ACTIONS = (
+    "positive",
+    "negative",
+    "no-response",
+    "later",
+    "renewed",
+    "snooze",
+    "not-relevant",
+    "skip",
+)
+"""What an alert links to: an outcome of a contact made (``renewed``: the member agreed to
+stay in the pool), or putting the moment aside."""
 
 
 class LinkError(ValueError):

@@ -10,6 +10,7 @@ import smtplib
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from functools import lru_cache
@@ -101,6 +102,18 @@ def send_digest(settings: Settings, to: str, notices: Sequence[Notice], key: str
     message.set_content(templates.get_template("digest.txt").render(notices=notices, t=t))
     message.add_alternative(
         templates.get_template("digest.html").render(notices=notices, t=t), subtype="html"
+    )
+    _send(settings, message)
+
+
+def send_erasure_notice(
+    settings: Settings, to: str, member_name: str, until: date, language: str
+) -> None:
+    """Tell a member's owner that the consent clock erased them."""
+    t = translator(language)
+    message = _message(settings, to, t("consent.erased.subject", name=member_name), None)
+    message.set_content(
+        t("consent.erased.body", name=member_name, until=f"{until:%Y-%m-%d}") + "\n"
     )
     _send(settings, message)
 

@@ -146,6 +146,16 @@ def test_an_ats_logs_contacts_through_the_api(
         assert routed.status_code == 200 and routed.json()["type"] == "object"
         assert client.get("/schemas/nothing.json").status_code == 404
 
+        # A renewed consent, recorded by the ATS.
+        renewed = client.post(
+            "/api/v1/members/ats-1/consent", json={"until": "2028-01-31"}, headers=plain
+        )
+        assert renewed.status_code == 200 and renewed.json()["consent_until"] == "2028-01-31"
+        past = client.post(
+            "/api/v1/members/ats-1/consent", json={"until": "2020-01-01"}, headers=plain
+        )
+        assert past.status_code == 422
+
         # Erasure through the API: the member and their contacts are gone.
         assert client.delete("/api/v1/members/ats-2").status_code == 401
         erased = client.delete("/api/v1/members/ats-2", headers=plain)

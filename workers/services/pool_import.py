@@ -71,6 +71,10 @@ HEADERS: dict[str, str] = {
     "consent until": "consent_until",
     "toestemming tot": "consent_until",
     "bewaren tot": "consent_until",
+    "legal basis": "legal_basis",
+    "grondslag": "legal_basis",
+    "consent given": "consent_given_on",
+    "toestemming gegeven": "consent_given_on",
     "external id": "external_id",
     "externe id": "external_id",
     "id": "external_id",
@@ -133,7 +137,16 @@ class PoolRow:
     do_not_contact: bool | None = None
     """None when the file has no such column: the member's flag is left as it is."""
     consent_until: date | None = None
+    legal_basis: str | None = None
+    consent_given_on: date | None = None
 
+
+BASES = {
+    "consent": "consent",
+    "toestemming": "consent",
+    "legitimate interest": "legitimate_interest",
+    "gerechtvaardigd belang": "legitimate_interest",
+}
 
 Records = Iterator[tuple[int, dict[str, Any]]]
 
@@ -257,6 +270,13 @@ def parse_row(values: dict[str, Any], today: date | None = None) -> PoolRow:
     bad = [u for u in urls if not u.lower().startswith(("http://", "https://"))]
     if bad:
         raise ValueError(f"the profile URL {bad[0]!r} is not an http(s) address")
+    basis_text = text.get("legal_basis")
+    legal_basis = BASES.get(fold(basis_text)) if basis_text else None
+    if basis_text and legal_basis is None:
+        raise ValueError(
+            f"the legal basis {basis_text!r} is neither consent/toestemming nor "
+            "legitimate interest/gerechtvaardigd belang"
+        )
     return PoolRow(
         name=name,
         email=email,
@@ -275,6 +295,8 @@ def parse_row(values: dict[str, Any], today: date | None = None) -> PoolRow:
         reason=text.get("reason"),
         do_not_contact=None if flag is None else flag in YES,
         consent_until=parse_date(values.get("consent_until")),
+        legal_basis=legal_basis,
+        consent_given_on=parse_date(values.get("consent_given_on")),
     )
 
 
@@ -362,8 +384,15 @@ def _upsert(session: Session, row: PoolRow, now: datetime, app: App) -> str:
         fields["external_id"] = row.external_id
     if row.do_not_contact is not None:
         fields["do_not_contact"] = row.do_not_contact
-    if row.consent_until is not None:
-        fields["consent_until"] = row.consent_until
+    consent_until = row.consent_until
+    if consent_until is None and row.consent_given_on is not None:
+        consent_until = app.settings.pool_policy.retention.renewed_until(row.consent_given_on)
+    if consent_until is not None:
+        fields["consent_until"] = consent_until
+    if row.legal_basis is not None:
+        fields["legal_basis"] = row.legal_basis
+    if row.consent_given_on is not None:
+        fields["consent_given_on"] = row.consent_given_on
     if member is None:
         member = Member(**fields, created_at=now, updated_at=now)
         session.add(member)

@@ -18,6 +18,7 @@ from workers import events
 from workers.app import App
 from workers.db import transaction
 from workers.services.checkins import create_check_ins
+from workers.services.consent import run_consent_clock
 from workers.services.operators import alert_dead_deliveries, alert_failing_sources
 from workers.services.polling import POLL_BATCH
 from workers.services.stream import prune_events, publish_events
@@ -57,6 +58,9 @@ def tick(
     alert_dead_deliveries(app, now)
     publish_events(app, now)
     prune_events(app, now)
+    for moment_id in run_consent_clock(app, now):
+        enqueue.route(moment_id)
+        sent += 1
     for moment_id in create_check_ins(app, now):
         enqueue.route(moment_id)
         sent += 1

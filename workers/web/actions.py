@@ -19,6 +19,7 @@ from models.schema import Recruiter
 from workers.app import App
 from workers.i18n import closed_message, text
 from workers.links import ACTIONS, ActionTicket, LinkError, read_ticket
+from workers.services.consent import renew_consent
 from workers.services.feedback import (
     OPEN,
     AlreadyClosed,
@@ -54,7 +55,17 @@ def apply_action(
     """Record one action on an open moment (by ``acted_by``; only if it is routed to
     ``recruiter_id`` and, for an alert's link, still in that ``routing``); FeedbackError
     kinds when it cannot take it."""
-    if action in {o.value for o in Outcome}:
+    if action == "renewed":
+        _renewed(
+            app,
+            moment_id,
+            now,
+            recruiter_id=recruiter_id,
+            acted_by=acted_by,
+            routing=routing,
+            origin=origin,
+        )
+    elif action in {o.value for o in Outcome}:
         mark_done(
             app,
             moment_id,
@@ -87,6 +98,34 @@ def apply_action(
     else:
         raise FeedbackError(f"unknown action {action!r}")
     log.info("moment.feedback", moment_id=moment_id, action=action, origin=origin)
+
+
+def _renewed(
+    app: App,
+    moment_id: int,
+    now: datetime,
+    *,
+    recruiter_id: int | None,
+    acted_by: int,
+    routing: int | None,
+    origin: str,
+) -> None:
+    """The member said yes to staying: a positive contact, and a new retention date."""
+    card = moment_card(app, moment_id)
+    if card is None or card.kind != "renew_consent":
+        raise FeedbackError("only a consent renewal moment can record a renewal")
+    mark_done(
+        app,
+        moment_id,
+        Outcome.POSITIVE,
+        now,
+        recruiter_id=recruiter_id,
+        routing=routing,
+        open_only=True,
+        origin=origin,
+        acted_by=acted_by,
+    )
+    renew_consent(app, card.member_id, now, actor=f"recruiter:{acted_by}")
 
 
 def _language(app: App, recruiter_id: int) -> str:

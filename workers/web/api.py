@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from workers.events import schema
 from workers.services.api_tokens import authenticate
+from workers.services.consent import renew_consent
 from workers.services.contacts import ContactError, log_contact, natural_key, resolve_member
 from workers.services.inbox import moment_page
 from workers.services.privacy import erase_member, resolve
@@ -212,3 +213,37 @@ def delete_member(request: Request, app: Keepwarm, token_id: TokenId, reference:
         raise HTTPException(404, "no such member") from exc
     erased = erase_member(app, member_id, now_of(request), actor=f"token:{token_id}")
     return ErasedOut(member_id=erased.member_id, rows=erased.rows)
+
+
+class ConsentIn(BaseModel):
+    """The member agreed to stay in the pool."""
+
+    model_config = ConfigDict(extra="forbid")
+    until: date | None = Field(
+        None, description="The new retention date (default: the pool's consent period from today)"
+    )
+
+
+class ConsentOut(BaseModel):
+    """The member's retention date now."""
+
+    member_id: int
+    consent_until: date
+
+
+@router.post("/members/{reference}/consent", response_model=ConsentOut)
+def post_consent(
+    request: Request, app: Keepwarm, token_id: TokenId, reference: str, consent: ConsentIn
+) -> ConsentOut:
+    """Record a renewed consent; the member's renewal moments close."""
+    try:
+        member_id = resolve(app, reference)
+    except ValueError as exc:
+        raise HTTPException(404, "no such member") from exc
+    try:
+        until = renew_consent(
+            app, member_id, now_of(request), actor=f"token:{token_id}", until=consent.until
+        )
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return ConsentOut(member_id=member_id, consent_until=until)
