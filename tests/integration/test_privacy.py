@@ -164,3 +164,21 @@ def test_the_export_holds_everything_about_the_member_and_nothing_about_others(
         recruiter = session.scalars(select(Recruiter)).one()
         assert recruiter.email not in flat
         assert session.scalars(select(AuditEntry.action)).all() == ["export"]
+
+
+def test_an_objection_stops_the_members_moments_at_once(
+    app: App, tmp_path: Path, mail: MailCatcher
+) -> None:
+    pool, jan = _pipeline_for_jan(app, tmp_path, mail)
+    with app.sessions() as session:
+        deliveries = list(
+            session.scalars(select(Delivery.id).join(Moment).where(Moment.member_id == jan))
+        )
+    objection = tmp_path / "objection.csv"
+    objection.write_text("external id,name,do not contact\nats-7,Jan de Vries,ja\n", "utf-8")
+    assert import_pool(app, objection, NOW).updated == 1
+    with app.sessions() as session:
+        statuses = set(session.scalars(select(Moment.status).where(Moment.member_id == jan)))
+    assert statuses == {"suppressed"}
+    assert [deliver(app, d, NOW) for d in deliveries] == ["not owed"] * len(deliveries)
+    assert mail.inbox == []

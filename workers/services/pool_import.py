@@ -11,12 +11,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from models.names import EMAIL, fold
-from models.schema import Member
+from models.schema import Member, Moment
 from sources.watch import PROFILE_PAGE
 from workers.app import App
 from workers.services.directory import add_source, employer_named, recruiter_for_email
@@ -404,11 +404,26 @@ def _upsert(session: Session, row: PoolRow, now: datetime, app: App) -> str:
         if changed:
             member.updated_at = now
         outcome = "updated" if changed else "unchanged"
+        if changed.get("do_not_contact"):
+            _stop_moments(session, member.id, now)
     session.flush()
     for url in (row.profile_urls or "").split():
         if "linkedin.com" not in url.lower():  # never scraped; kept on the member only
             add_source(session, url, now, kind=PROFILE_PAGE, member=member)
     return outcome
+
+
+def _stop_moments(session: Session, member_id: int, now: datetime) -> None:
+    """An objection stops the member's moments at once, those with a recruiter too (their
+    deliveries not yet sent are then cancelled when claimed)."""
+    session.execute(
+        update(Moment)
+        .where(
+            Moment.member_id == member_id,
+            Moment.status.in_(("pending", "deferred", "routed", "delivered")),
+        )
+        .values(status="suppressed", closed_at=now, reason="the member asked not to be contacted")
+    )
 
 
 def _existing(session: Session, row: PoolRow) -> Member | None:
