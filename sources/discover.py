@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from selectolax.lexbor import LexborHTMLParser
-
 from sources import SourceError
 from sources.feeds import parse_feed
 from sources.fetch import Fetcher
+from sources.markup import parse_html
 
 FEED_TYPES = (
     "application/rss+xml",
@@ -30,8 +29,9 @@ COMMON_PATHS = (
 
 
 def feed_links(html: str, base_url: str) -> list[str]:
-    """Absolute URLs of the feeds a page announces, in document order."""
-    tree = LexborHTMLParser(html)
+    """Absolute URLs of the feeds a page announces, in document order (the page parsed
+    with bounded size and nesting)."""
+    tree = parse_html(html)
     urls: list[str] = []
     for link in tree.css("link[rel][href]"):
         rel = (link.attributes.get("rel") or "").lower().split()

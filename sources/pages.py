@@ -5,6 +5,11 @@ classic hCard microformats, CSS selectors configured per source, and, only when 
 are configured and the structured data holds fewer than two people, a conservative heuristic
 for repeated person cards (a name-like heading with a title-like text beside it). Pure: no
 network, no database, no logging. Only Selectors.from_mapping raises (ValueError).
+
+Bounded: the page is parsed through ``sources.markup`` (size and nesting cut), each
+strategy looks at the first ``_MAX_CANDIDATES`` elements it selects, and every walk up
+the tree or along siblings has a fixed length, so the work is at most candidates × a
+constant, however the page is built.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from models.names import fold, person_key
+from sources.markup import MAX_DEPTH, parse_html
 
 
 @dataclass(frozen=True)
@@ -126,9 +133,32 @@ _SKIPPED_AREAS = frozenset({"nav", "footer", "form", "script", "style", "noscrip
 _SKIPPED_SIBLINGS = frozenset({"img", "svg", "br", "hr", "script", "style", "button", "picture"})
 
 
+_MAX_CANDIDATES = 2000
+"""Elements one strategy looks at: a team page lists dozens of people, not thousands."""
+_MAX_SIBLINGS = 8
+_MAX_TEXT = 4096
+_MAX_TEXT_NODES = 2000
+"""Siblings looked at beside a name for its title."""
+
+
 def _parse(html: str | bytes) -> Any:
-    """A Lexbor document for the page, decoding bytes by BOM, meta charset or UTF-8."""
-    return LexborHTMLParser(_decoded(html) if isinstance(html, bytes) else html)
+    """A bounded Lexbor document for the page, decoding bytes by BOM, meta charset or UTF-8."""
+    return parse_html(_decoded(html) if isinstance(html, bytes) else html)
+
+
+def _first(nodes: list[Any]) -> list[Any]:
+    """The first candidates of a selection."""
+    return nodes[:_MAX_CANDIDATES]
+
+
+def _ancestors(node: Any) -> Iterator[Any]:
+    """The node's ancestors, nearest first; no more than the parse's nesting bound."""
+    parent = node.parent
+    for _ in range(MAX_DEPTH + 8):
+        if parent is None:
+            return
+        yield parent
+        parent = parent.parent
 
 
 def _decoded(raw: bytes) -> str:
@@ -154,8 +184,17 @@ def _clean(text: str | None) -> str:
 
 
 def _text(node: Any) -> str:
-    """The visible text of a node, whitespace collapsed."""
-    return _clean(node.text(separator=" "))
+    """The visible text of a node, whitespace collapsed; what is read is bounded, as every
+    use wants a short text (a name, a title) and rejects a long one."""
+    parts: list[str] = []
+    size = 0
+    for visited, part in enumerate(node.traverse(include_text=True)):
+        if visited >= _MAX_TEXT_NODES or size > _MAX_TEXT:
+            break
+        if part.is_text_node:
+            parts.append(part.text_content or "")
+            size += len(parts[-1])
+    return _clean(" ".join(parts)[:_MAX_TEXT])
 
 
 def _classes(node: Any) -> list[str]:
@@ -165,12 +204,10 @@ def _classes(node: Any) -> list[str]:
 
 def _in_skipped_area(node: Any) -> bool:
     """Whether the node sits in navigation, a footer, a form or a script."""
-    parent = node.parent
-    while parent is not None:
-        if parent.tag in _SKIPPED_AREAS or parent.attributes.get("role") == "navigation":
-            return True
-        parent = parent.parent
-    return False
+    return any(
+        parent.tag in _SKIPPED_AREAS or parent.attributes.get("role") == "navigation"
+        for parent in _ancestors(node)
+    )
 
 
 def _link(href: str | None, page_url: str) -> str | None:
@@ -387,7 +424,7 @@ def _json_ld_people(tree: Any, page_url: str) -> list[PagePerson]:
     """Persons anywhere in the page's JSON-LD, with employers from worksFor or their org."""
     documents = [
         doc
-        for script in tree.css('script[type*="ld+json" i]')
+        for script in _first(tree.css('script[type*="ld+json" i]'))
         if (doc := _loaded_json(script.text())) is not None
     ]
     by_id = dict(_nodes_with_id(documents))
@@ -502,15 +539,16 @@ def _ld_organization(value: Any, by_id: dict[str, dict[str, Any]]) -> str | None
 def _microdata_people(tree: Any, page_url: str) -> list[PagePerson]:
     """schema.org Person items in microdata."""
     people = []
-    for scope in tree.css("[itemscope][itemtype]"):
+    items = _ItemProps(tree)
+    for scope in _first(tree.css("[itemscope][itemtype]")):
         if not _is_schema_type(scope, "Person"):
             continue
-        props = _item_props(scope)
-        given = " ".join(_prop_text(props, k) or "" for k in ("givenName", "familyName"))
-        name = _prop_text(props, "name") or given
-        employer = _prop_text(props, "worksFor") or _enclosing_org(scope)
-        link = _link(_prop_text(props, "url"), page_url)
-        if person := _person(name, _prop_text(props, "jobTitle"), employer, link):
+        props = items.of(scope)
+        given = " ".join(items.text(props, k) or "" for k in ("givenName", "familyName"))
+        name = items.text(props, "name") or given
+        employer = items.text(props, "worksFor") or _enclosing_org(scope, items)
+        link = _link(items.text(props, "url"), page_url)
+        if person := _person(name, items.text(props, "jobTitle"), employer, link):
             people.append(person)
     return people
 
@@ -523,35 +561,38 @@ def _is_schema_type(node: Any, wanted: str) -> bool:
 
 def _owner_scope(node: Any) -> Any:
     """The nearest itemscope ancestor of a node (not the node itself)."""
-    parent = node.parent
-    while parent is not None and "itemscope" not in parent.attributes:
-        parent = parent.parent
-    return parent
+    return next((p for p in _ancestors(node) if "itemscope" in p.attributes), None)
 
 
-def _item_props(scope: Any) -> dict[str, list[Any]]:
-    """The itemprop elements that belong to this item, not to items nested in it."""
-    props: dict[str, list[Any]] = {}
-    for element in scope.css("[itemprop]"):
-        owner = _owner_scope(element)
-        if owner is not None and owner.mem_id == scope.mem_id:
-            for prop in str(element.attributes["itemprop"]).split():
-                props.setdefault(prop, []).append(element)
-    return props
+class _ItemProps:
+    """The itemprop elements of each item on a page, found in one pass (not one per item,
+    which nested items would make quadratic)."""
 
+    def __init__(self, tree: Any) -> None:
+        self._owned: dict[int, dict[str, list[Any]]] = {}
+        for element in _first(tree.css("[itemprop]")):
+            owner = _owner_scope(element)
+            if owner is not None:
+                props = self._owned.setdefault(owner.mem_id, {})
+                for prop in str(element.attributes["itemprop"]).split():
+                    props.setdefault(prop, []).append(element)
 
-def _prop_text(props: dict[str, list[Any]], prop: str) -> str | None:
-    """The value of an item property: content, href or text; a nested item's name."""
-    element = (props.get(prop) or [None])[0]
-    if element is None:
-        return None
-    if "itemscope" in element.attributes:
-        return _prop_text(_item_props(element), "name") or _text(element) or None
-    attrs = element.attributes
-    attr = _VALUE_ATTRIBUTES.get(element.tag, "content")
-    if attrs.get(attr):
-        return _clean(attrs[attr]) or None
-    return _text(element) or None
+    def of(self, scope: Any) -> dict[str, list[Any]]:
+        """The itemprop elements that belong to this item, not to items nested in it."""
+        return self._owned.get(scope.mem_id, {})
+
+    def text(self, props: dict[str, list[Any]], prop: str) -> str | None:
+        """The value of an item property: content, href or text; a nested item's name."""
+        element = (props.get(prop) or [None])[0]
+        if element is None:
+            return None
+        if "itemscope" in element.attributes:
+            return self.text(self.of(element), "name") or _text(element) or None
+        attrs = element.attributes
+        attr = _VALUE_ATTRIBUTES.get(element.tag, "content")
+        if attrs.get(attr):
+            return _clean(attrs[attr]) or None
+        return _text(element) or None
 
 
 _VALUE_ATTRIBUTES = {
@@ -564,15 +605,13 @@ _VALUE_ATTRIBUTES = {
 }
 
 
-def _enclosing_org(scope: Any) -> str | None:
+def _enclosing_org(scope: Any, items: _ItemProps) -> str | None:
     """The name of the Organization item a Person is an employee/member/founder of."""
     role = set(str(scope.attributes.get("itemprop") or "").split())
     owner = _owner_scope(scope) if role & _ORG_PEOPLE_KEYS else None
     if owner is None or not owner.attributes.get("itemtype"):
         return None
-    return (
-        _prop_text(_item_props(owner), "name") if _is_schema_type(owner, "Organization") else None
-    )
+    return items.text(items.of(owner), "name") if _is_schema_type(owner, "Organization") else None
 
 
 # --- 3. microformats --------------------------------------------------------------------------
@@ -581,16 +620,17 @@ def _enclosing_org(scope: Any) -> str | None:
 def _hcard_people(tree: Any, page_url: str) -> list[PagePerson]:
     """People in h-card (p-name, p-job-title, p-org, u-url) and classic hCard (fn, title, org)."""
     people = []
-    for card in tree.css(".h-card, .vcard"):
+    own = _CardProperties(tree)
+    for card in _first(tree.css(".h-card, .vcard")):
         classes = set(_classes(card))
         modern = "h-card" in classes
-        if {"p-org", "org"} & classes or _hcard_is_organization(card, modern):
+        if {"p-org", "org"} & classes or _hcard_is_organization(card, modern, own):
             continue
-        name_node = _own(card, ".p-name" if modern else ".fn")
+        name_node = own(card, ".p-name" if modern else ".fn")
         name = _text(name_node) if name_node is not None else _implied_name(card)
-        title_node = _own(card, ".p-job-title, .p-role" if modern else ".title, .role")
-        org_node = _own(card, ".p-org" if modern else ".org")
-        link_node = _own(card, ".u-url" if modern else ".url")
+        title_node = own(card, ".p-job-title, .p-role" if modern else ".title, .role")
+        org_node = own(card, ".p-org" if modern else ".org")
+        link_node = own(card, ".u-url" if modern else ".url")
         if link_node is None and card.tag == "a":
             link_node = card
         person = _person(
@@ -604,21 +644,33 @@ def _hcard_people(tree: Any, page_url: str) -> list[PagePerson]:
     return people
 
 
-def _hcard_is_organization(card: Any, modern: bool) -> bool:
+def _hcard_is_organization(card: Any, modern: bool, own: _CardProperties) -> bool:
     """Whether a card names an organisation ("fn org" on one element)."""
-    name_node = _own(card, ".p-name" if modern else ".fn")
+    name_node = own(card, ".p-name" if modern else ".fn")
     return name_node is not None and bool({"p-org", "org"} & set(_classes(name_node)))
 
 
-def _own(card: Any, selector: str) -> Any:
-    """The first element matching selector whose nearest card ancestor is this card."""
-    for element in card.css(selector):
-        parent = element.parent
-        while parent is not None and not {"h-card", "vcard"} & set(_classes(parent)):
-            parent = parent.parent
-        if parent is not None and parent.mem_id == card.mem_id:
-            return element
-    return None
+class _CardProperties:
+    """The first element of each property in each card, one pass over the page per
+    property (not one per card, which nested cards would make quadratic)."""
+
+    def __init__(self, tree: Any) -> None:
+        self._tree = tree
+        self._first_in_card: dict[str, dict[int, Any]] = {}
+
+    def __call__(self, card: Any, selector: str) -> Any:
+        """The first element matching selector whose nearest card ancestor is this card."""
+        if selector not in self._first_in_card:
+            found: dict[int, Any] = {}
+            for element in _first(self._tree.css(selector)):
+                parent = next(
+                    (p for p in _ancestors(element) if {"h-card", "vcard"} & set(_classes(p))),
+                    None,
+                )
+                if parent is not None:
+                    found.setdefault(parent.mem_id, element)
+            self._first_in_card[selector] = found
+        return self._first_in_card[selector].get(card.mem_id)
 
 
 def _implied_name(card: Any) -> str | None:
@@ -665,7 +717,7 @@ def _checked_selector(key: str, value: str | None) -> str | None:
 def _selected_people(tree: Any, selectors: Selectors, page_url: str) -> list[PagePerson]:
     """People found by the source's configured selectors."""
     people = []
-    for block in tree.css(selectors.person):
+    for block in _first(tree.css(selectors.person)):
         name_node = block.css_first(selectors.name)
         if name_node is None:
             continue
@@ -710,7 +762,7 @@ class _Card:
 def _card_people(tree: Any, page_url: str) -> list[PagePerson]:
     """People in groups of repeated cards: a name-like heading with a title-like text beside."""
     groups: dict[tuple[str, ...], list[_Card]] = {}
-    for order, node in enumerate(tree.css(_NAME_ELEMENTS)):
+    for order, node in enumerate(_first(tree.css(_NAME_ELEMENTS))):
         if card := _card_at(node, order, page_url):
             groups.setdefault(card.signature, []).append(card)
     accepted = [card for cards in groups.values() if _is_roster(cards) for card in cards]
@@ -741,7 +793,7 @@ def _card_at(node: Any, order: int, page_url: str) -> _Card | None:
 
 def _has_blocks_inside(node: Any) -> bool:
     """Whether an element's children are blocks (a "field--name-text" div holding a card)."""
-    return any(child.tag in _BLOCKS for child in node.iter())
+    return any(child.tag in _BLOCKS for child in islice(node.iter(), _MAX_SIBLINGS))
 
 
 def _hinted(node: Any) -> bool:
@@ -781,7 +833,9 @@ def _text_after(node: Any) -> tuple[str, Any] | None:
     current = node
     for _ in range(3):
         sibling = current.next
-        while sibling is not None:
+        for _ in range(_MAX_SIBLINGS):
+            if sibling is None:
+                break
             if found := _first_text(sibling, depth=0):
                 return found
             sibling = sibling.next
@@ -801,7 +855,7 @@ def _first_text(node: Any, depth: int) -> tuple[str, Any] | None:
         return None
     if node.is_text_node or depth >= 3 or not _has_blocks_inside(node):
         return text, node
-    for child in node.iter(include_text=True):
+    for child in islice(node.iter(include_text=True), _MAX_SIBLINGS):
         if found := _first_text(child, depth + 1):
             return found
     return None
@@ -830,19 +884,17 @@ def _with_profile_link(card: _Card, shared: Counter[int], page_url: str) -> Page
 
 def _card_root(card: _Card, shared: Counter[int]) -> Any:
     """The largest ancestor of a card's name element that holds no other accepted card."""
-    root, parent = None, card.node.parent
-    while parent is not None and shared[parent.mem_id] == 1:
-        root, parent = parent, parent.parent
+    root = None
+    for parent in _ancestors(card.node):
+        if shared[parent.mem_id] != 1:
+            break
+        root = parent
     return root
 
 
 def _ancestor_ids(node: Any) -> set[int]:
     """The memory ids of a node's ancestors."""
-    ids, parent = set(), node.parent
-    while parent is not None:
-        ids.add(int(parent.mem_id))
-        parent = parent.parent
-    return ids
+    return {int(parent.mem_id) for parent in _ancestors(node)}
 
 
 # --- profile pages ----------------------------------------------------------------------------
@@ -921,7 +973,7 @@ def _completed(person: PagePerson, tree: Any, page_url: str) -> PagePerson:
 def _element_named(tree: Any, name: str) -> Any:
     """The first heading-like element whose text is exactly the person's name."""
     key = person_key(name)
-    for node in tree.css(f"h1, {_NAME_ELEMENTS}"):
+    for node in _first(tree.css(f"h1, {_NAME_ELEMENTS}")):
         if person_key(_split_company(_text(node))[0]) == key and not _in_skipped_area(node):
             return node
     return None
@@ -930,7 +982,9 @@ def _element_named(tree: Any, name: str) -> Any:
 def _organisation_after(title_node: Any) -> str | None:
     """A linked organisation right after the title, in the same kind of element (Wowchemy)."""
     sibling = title_node.next
-    while sibling is not None and sibling.is_text_node and not _clean(sibling.text_content):
+    for _ in range(_MAX_SIBLINGS):
+        if sibling is None or not sibling.is_text_node or _clean(sibling.text_content):
+            break
         sibling = sibling.next
     if sibling is None or sibling.tag != title_node.tag or sibling.css_first("a[href]") is None:
         return None
