@@ -9,6 +9,21 @@ from email.utils import parsedate_to_datetime
 from itertools import pairwise
 
 MAX_BACKOFF = timedelta(hours=24)
+MAX_SERVER_SECONDS = 366 * 86_400.0
+"""No number a server sends is taken beyond a year (timedelta overflows near 1e14 s)."""
+
+
+def bounded_seconds(value: float, low: float, high: float) -> float:
+    """A number of seconds from outside, within ``[low, high]``; NaN counts as ``low``."""
+    if value != value:  # NaN
+        return low
+    return min(max(value, low), high)
+
+
+def _seconds(text: str) -> float | None:
+    """Digits as seconds, however many (a float: no int digit limit, no overflow)."""
+    text = text.strip()
+    return bounded_seconds(float(text), 0, MAX_SERVER_SECONDS) if text.isdigit() else None
 
 
 def jittered(interval: timedelta, rng: random.Random, spread: float = 0.1) -> timedelta:
@@ -57,14 +72,15 @@ def quieter(interval: timedelta, maximum: timedelta, factor: float = 1.25) -> ti
 def server_hint(
     headers: Mapping[str, str], ttl_minutes: str | None, now: datetime
 ) -> timedelta | None:
-    """The longest wait the server asks for: feed TTL, Cache-Control max-age or Expires."""
+    """The longest wait the server asks for: feed TTL, Cache-Control max-age or Expires,
+    each at most ``MAX_SERVER_SECONDS``."""
     hints: list[timedelta] = []
-    if ttl_minutes and ttl_minutes.strip().isdigit():
-        hints.append(timedelta(minutes=int(ttl_minutes)))
+    if ttl_minutes and (minutes := _seconds(ttl_minutes)) is not None:
+        hints.append(timedelta(seconds=min(minutes * 60, MAX_SERVER_SECONDS)))
     for directive in headers.get("cache-control", "").split(","):
         name, _, value = directive.strip().partition("=")
-        if name.lower() == "max-age" and value.strip().isdigit():
-            hints.append(timedelta(seconds=int(value)))
+        if name.lower() == "max-age" and (seconds := _seconds(value)) is not None:
+            hints.append(timedelta(seconds=seconds))
     expires = headers.get("expires")
     if expires:
         try:
@@ -72,5 +88,5 @@ def server_hint(
         except (TypeError, ValueError):
             when = None
         if when is not None and when.tzinfo is not None and when > now:
-            hints.append(when - now)
+            hints.append(min(when - now, timedelta(seconds=MAX_SERVER_SECONDS)))
     return max(hints) if hints else None

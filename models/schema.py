@@ -183,6 +183,8 @@ class Source(Base):
     alerted_at: Mapped[datetime | None]
     interval_seconds: Mapped[int | None] = mapped_column(Integer)
     """The source's own polling rhythm, learned from its updates and its server's hints."""
+    skipped_entries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Entries past the per-poll or per-day caps, not stored: counted, never read."""
     created_at: Mapped[datetime]
 
     employer: Mapped[Employer | None] = relationship()

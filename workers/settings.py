@@ -43,6 +43,8 @@ class Settings:
     operator_email: str = ""
     operator_webhook: str = ""
     max_item_age_days: int = 30
+    max_entries_per_poll: int = 200
+    max_items_per_day: int = 500
     news_search_url: str = ""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
@@ -175,6 +177,10 @@ class Settings:
             raise SettingsError("KEEPWARM_HOST_CONCURRENCY and KEEPWARM_HOST_INTERVAL must be >= 0")
         if self.fetch_concurrency < 1:
             raise SettingsError("KEEPWARM_FETCH_CONCURRENCY must be at least 1")
+        if self.max_entries_per_poll < 1 or self.max_items_per_day < 1:
+            raise SettingsError(
+                "KEEPWARM_MAX_ENTRIES_PER_POLL and KEEPWARM_MAX_ITEMS_PER_DAY must be at least 1"
+            )
         if not 0 < self.min_poll_interval <= self.max_poll_interval:
             raise SettingsError("need 0 < KEEPWARM_MIN_POLL_INTERVAL <= KEEPWARM_MAX_POLL_INTERVAL")
         if self.log_format not in ("auto", "json", "console"):

@@ -118,10 +118,10 @@ def test_a_batch_records_each_outcome_and_one_crash_loses_nothing(
     site.start()
     real_parse = polling.parse_feed
 
-    def parse_or_crash(body: bytes, *, url: str, headers: Any) -> Any:
+    def parse_or_crash(body: bytes, *, url: str, headers: Any, **options: Any) -> Any:
         if url.endswith("/crash.xml"):
             raise RuntimeError("a bug in parsing")
-        return real_parse(body, url=url, headers=headers)
+        return real_parse(body, url=url, headers=headers, **options)
 
     monkeypatch.setattr(polling, "parse_feed", parse_or_crash)
     try:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from workers.cli.common import console, open_app, run_import, utc_now
@@ -21,22 +22,27 @@ from workers.services.listings import list_sources
 )
 @click.pass_context
 def sources(ctx: click.Context, failing: bool) -> None:
-    """List sources with their state; add, import or discover them."""
+    """List sources with their state (skipped: entries past the per-poll and per-day caps);
+    add, import or discover them."""
     if ctx.invoked_subcommand is not None:
         return
     with open_app(ctx) as app:
         rows = list_sources(app, failing=failing)
-    table = Table("id", "kind", "url", "employer", "state", "last status", "errors", "next poll")
+    table = Table(
+        "id", "kind", "url", "employer", "state", "last status", "errors", "skipped", "next poll"
+    )
     for source in rows:
         since = f" since {source.failing_since:%Y-%m-%d %H:%M}" if source.failing_since else ""
+        # What a server or a feed wrote is shown as text, never read as Rich markup.
         table.add_row(
             str(source.id),
             source.kind,
-            source.url,
-            source.employer or "",
+            escape(source.url),
+            escape(source.employer or ""),
             source.state + since,
-            source.disabled_reason or source.last_status or "never polled",
-            f"{source.error_count} {source.last_error or ''}".strip(),
+            escape(source.disabled_reason or source.last_status or "never polled"),
+            escape(f"{source.error_count} {source.last_error or ''}".strip()),
+            str(source.skipped_entries),
             f"{source.next_poll_at:%Y-%m-%d %H:%M}" if source.enabled else "-",
         )
     console.print(table)

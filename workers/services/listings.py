@@ -40,6 +40,8 @@ class SourceRow:
     error_count: int
     last_error: str | None
     next_poll_at: datetime
+    skipped_entries: int = 0
+    """Entries the per-poll and per-day caps left out, since the source was added."""
 
     @property
     def state(self) -> str:
@@ -98,6 +100,7 @@ def list_sources(app: App, *, failing: bool = False) -> list[SourceRow]:
                 error_count=source.error_count,
                 last_error=source.last_error,
                 next_poll_at=source.next_poll_at,
+                skipped_entries=source.skipped_entries,
             )
             for source, employer in session.execute(query.order_by(Source.id))
         ]

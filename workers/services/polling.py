@@ -7,6 +7,12 @@ every worker, and Retry-After is honoured. Cheap: a 304 or an unchanged body cos
 parse, and a changed feed stores only the entries its last body did not have.
 Self-healing: failures back off with jitter and recover on their own; a source that fails
 permanently for days is disabled with its reason.
+One source, one failure: whatever a source does (an exception anywhere, a number its
+server sends, a row the database refuses) is that source's error, and the other sources
+of the batch are recorded. Every number a server sends is clamped to the configured
+bounds before date arithmetic or the database, and a source gives at most
+KEEPWARM_MAX_ENTRIES_PER_POLL entries a poll and KEEPWARM_MAX_ITEMS_PER_DAY items a day
+(the rest is counted in ``skipped_entries``).
 """
 
 from __future__ import annotations
@@ -22,9 +28,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import structlog
-from sqlalchemy import bindparam, case, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 
-from models.schedule import adaptive_interval, backoff, jittered, quieter, server_hint
+from models.schedule import (
+    adaptive_interval,
+    backoff,
+    bounded_seconds,
+    jittered,
+    quieter,
+    server_hint,
+)
 from models.schema import Employer, Item, Source
 from sources import PermanentError, SourceError, TransientError
 from sources.feeds import Entry, parse_feed
@@ -71,6 +84,7 @@ class _Fetched:
     outcome: str
     snapshot: str | None = None
     hint: timedelta | None = None
+    skipped: int = 0
 
 
 @dataclass(frozen=True)
@@ -118,33 +132,29 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
     changed: list[dict[str, Any]] = []
     busy: list[dict[str, Any]] = []
     for state, fetched in zip(states, fetches, strict=True):
-        outcome = _parse(state, fetched, now) if isinstance(fetched, _Body) else fetched
-        if isinstance(outcome, _Busy):
-            # The host is busy: the source is due again when its slot frees, and the
-            # scheduler takes it then (no retry spent, no message held back meanwhile).
-            count("polls", HOST_BUSY)
-            wait = timedelta(seconds=max(outcome.wait, 1.0))
-            busy.append({"b_id": state.id, "b_next": now + wait})
-        elif isinstance(outcome, _Unchanged):
-            unchanged.append(_unchanged(app, state, outcome.result, now))
-        elif isinstance(outcome, _Changed):
-            try:
+        try:
+            outcome = (
+                _parse(state, fetched, now, app.settings.max_entries_per_poll)
+                if isinstance(fetched, _Body)
+                else fetched
+            )
+            if isinstance(outcome, _Busy):
+                # The host is busy: the source is due again when its slot frees, and the
+                # scheduler takes it then (no retry spent, no message held back meanwhile).
+                count("polls", HOST_BUSY)
+                wait = bounded_seconds(outcome.wait, 1.0, app.settings.max_poll_interval)
+                busy.append({"b_id": state.id, "b_next": now + timedelta(seconds=wait)})
+            elif isinstance(outcome, _Unchanged):
+                unchanged.append(_unchanged(app, state, outcome.result, now))
+            elif isinstance(outcome, _Changed):
                 new_items, row = _changed(app, state, outcome, now)
-            except Exception as exc:  # e.g. the database refused a row: this source's error
-                _record_failure(app, state.id, _failure(state, exc).error, now)
-                continue
-            result.new_items += new_items
-            changed.append(row)
-        else:
-            _record_failure(app, state.id, outcome.error, now)
-    if unchanged or changed or busy:
-        with app.engine.begin() as connection:
-            if busy:
-                connection.execute(_BUSY, busy)
-            if unchanged:
-                connection.execute(_POLLED.values(last_polled_at=now), unchanged)
-            if changed:
-                connection.execute(_POLLED.values(last_polled_at=now, **_BODY), changed)
+                result.new_items += new_items
+                changed.append(row)
+            else:
+                _record_failure(app, state.id, outcome.error, now)
+        except Exception as exc:  # a bug or a refused row: this source's error, not the batch's
+            _record_failure(app, state.id, _failure(state, exc).error, now)
+    _record_polled(app, now, busy=busy, unchanged=unchanged, changed=changed)
     log.info(
         "sources.polled",
         sources=len(states),
@@ -154,6 +164,42 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
         new_items=len(result.new_items),
     )
     return result
+
+
+def _record_polled(
+    app: App,
+    now: datetime,
+    *,
+    busy: list[dict[str, Any]],
+    unchanged: list[dict[str, Any]],
+    changed: list[dict[str, Any]],
+) -> None:
+    """Record the batch's answers by one statement each; should the database refuse the
+    batch, row by row, so that only the row it refuses fails (as its source's error)."""
+    statements = [
+        (_BUSY, busy),
+        (_POLLED.values(last_polled_at=now), unchanged),
+        (_POLLED.values(last_polled_at=now, **_BODY), changed),
+    ]
+    statements = [(statement, rows) for statement, rows in statements if rows]
+    if not statements:
+        return
+    try:
+        with app.engine.begin() as connection:
+            for statement, rows in statements:
+                connection.execute(statement, rows)
+        return
+    except Exception:
+        log.warning("sources.batch_refused", sources=sum(len(r) for _, r in statements))
+    for statement, rows in statements:
+        for row in rows:
+            try:
+                with app.engine.begin() as connection:
+                    connection.execute(statement, [row])
+            except Exception as exc:
+                log.warning("source.record_refused", source_id=row["b_id"], exc_info=True)
+                error = TransientError(f"internal error: {type(exc).__name__}")
+                _record_failure(app, row["b_id"], error, now)
 
 
 def poll_source(app: App, source_id: int, now: datetime) -> PollResult:
@@ -189,8 +235,10 @@ def _load(app: App, source_ids: Sequence[int]) -> list[_State]:
 def _fetch(app: App, state: _State) -> _Busy | _Unchanged | _Body | _Failed:
     """Fetch one source politely and tell a changed body from an unchanged one."""
     try:
-        crawl_delay = app.robots.check(state.url)
-        spacing = max(app.settings.host_interval, crawl_delay or 0)
+        crawl_delay = bounded_seconds(
+            app.robots.check(state.url) or 0.0, 0.0, app.settings.max_poll_interval
+        )
+        spacing = max(app.settings.host_interval, crawl_delay)
         result = _fetch_politely(app, state, spacing)
         if isinstance(result, float):
             return _Busy(result)
@@ -202,11 +250,12 @@ def _fetch(app: App, state: _State) -> _Busy | _Unchanged | _Body | _Failed:
         return _failure(state, exc)
 
 
-def _parse(state: _State, body: _Body, now: datetime) -> _Changed | _Failed:
+def _parse(state: _State, body: _Body, now: datetime, max_entries: int) -> _Changed | _Failed:
     """The entries of a changed body."""
     started = time.thread_time()
     try:
-        return _Changed(body.result, body.digest, _changed_entries(state, body.result, now))
+        fetched = _changed_entries(state, body.result, now, max_entries)
+        return _Changed(body.result, body.digest, fetched)
     except Exception as exc:
         return _failure(state, exc)
     finally:
@@ -243,9 +292,10 @@ def _unchanged(app: App, state: _State, result: FetchResult, now: datetime) -> d
     settings = app.settings
     current = timedelta(seconds=state.interval_seconds or settings.poll_interval)
     hint = server_hint(result.headers, None, now)
-    interval = max(
-        quieter(current, timedelta(seconds=settings.max_poll_interval)),
-        hint or timedelta(seconds=settings.min_poll_interval),
+    longest = timedelta(seconds=settings.max_poll_interval)
+    interval = min(
+        max(quieter(current, longest), hint or timedelta(seconds=settings.min_poll_interval)),
+        longest,
     )
     status = "not modified" if result.not_modified else "unchanged"
     count("polls", status)
@@ -257,22 +307,26 @@ def _changed(
 ) -> tuple[list[int], dict[str, Any]]:
     """Store a changed body's new entries; its row for the batch's update."""
     fetched = changed.fetched
-    keys = [_short(entry.key) for entry in fetched.entries]
+    entries = fetched.entries[: app.settings.max_entries_per_poll]
+    skipped = fetched.skipped + len(fetched.entries) - len(entries)
+    keys = [_short(entry.key) for entry in entries]
     seen = set((state.seen_keys or "").split())
     oldest_news = now - timedelta(days=app.settings.max_item_age_days)
     # Entries older than the news horizon are never news, now or later: not stored.
     fresh = [
         entry
-        for entry, key in zip(fetched.entries, keys, strict=True)
+        for entry, key in zip(entries, keys, strict=True)
         if key not in seen and not (entry.published_at and entry.published_at < oldest_news)
     ]
-    new_ids = _store_entries(app, state.id, fresh, now) if fresh else []
+    new_ids, over_cap = _store_entries(app, state.id, fresh, now) if fresh else ([], 0)
+    skipped += over_cap
     interval = _next_interval(app, state, fetched)
     row = _polled_row(state, changed.result, now, interval, fetched.outcome)
     row.update(
         b_hash=changed.digest,
         b_seen=" ".join(dict.fromkeys(keys)),
         b_snapshot=fetched.snapshot if fetched.snapshot is not None else state.snapshot,
+        b_skipped=skipped,
     )
     log.debug("source.polled", source_id=state.id, outcome=fetched.outcome[:40], new=len(new_ids))
     count("polls", "changed")
@@ -287,7 +341,8 @@ def _polled_row(
         "b_etag": _fits(result.etag, 500) or state.etag,
         "b_last_modified": _fits(result.last_modified, 100) or state.last_modified,
         "b_status": status[:200],
-        "b_interval": int(interval.total_seconds()),
+        # Clamped again: the column is a 32-bit integer on PostgreSQL.
+        "b_interval": int(bounded_seconds(interval.total_seconds(), 1, 2**31 - 1)),
         "b_next": now + jittered(interval, _rng),
     }
 
@@ -323,6 +378,7 @@ _BODY: dict[str, Any] = {
     "content_hash": bindparam("b_hash"),
     "seen_keys": bindparam("b_seen"),
     "snapshot": bindparam("b_snapshot"),
+    "skipped_entries": Source.skipped_entries + bindparam("b_skipped"),
 }
 
 
@@ -350,7 +406,9 @@ def _next_interval(app: App, state: _State, fetched: _Fetched) -> timedelta:
     )
 
 
-def _changed_entries(state: _State, result: FetchResult, now: datetime) -> _Fetched:
+def _changed_entries(
+    state: _State, result: FetchResult, now: datetime, max_entries: int
+) -> _Fetched:
     """The entries of a changed body (a feed's, or a page's changes since its snapshot)."""
     if state.kind in PAGE_KINDS:
         employer = (
@@ -368,7 +426,9 @@ def _changed_entries(state: _State, result: FetchResult, now: datetime) -> _Fetc
             now=now,
         )
         return _Fetched(entries, outcome, snapshot, hint=server_hint(result.headers, None, now))
-    parsed = parse_feed(result.body, url=result.url, headers=result.headers)
+    parsed = parse_feed(
+        result.body, url=result.url, headers=result.headers, max_entries=max_entries
+    )
     outcome = f"{len(parsed.entries)} entries" + (
         f" (salvaged: {parsed.problem})" if parsed.problem else ""
     )
@@ -376,13 +436,22 @@ def _changed_entries(state: _State, result: FetchResult, now: datetime) -> _Fetc
         parsed.entries,
         outcome[:200],
         hint=server_hint(result.headers, parsed.ttl, now),
+        skipped=parsed.skipped,
     )
 
 
-def _store_entries(app: App, source_id: int, entries: list[Entry], now: datetime) -> list[int]:
+def _store_entries(
+    app: App, source_id: int, entries: list[Entry], now: datetime
+) -> tuple[list[int], int]:
     """Insert the entries this source never had (an entry can leave a feed and come
-    back); return the new items' ids, for detection."""
+    back), no more than the day's cap; return the new items' ids, for detection, and how
+    many the cap left out."""
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     with app.engine.begin() as connection:
+        stored_today = connection.scalar(
+            select(func.count(Item.id)).where(Item.source_id == source_id, Item.fetched_at >= day)
+        )
+        room = max(0, app.settings.max_items_per_day - (stored_today or 0))
         known = set(
             connection.scalars(
                 select(Item.key).where(
@@ -407,8 +476,10 @@ def _store_entries(app: App, source_id: int, entries: list[Entry], now: datetime
                     "fetched_at": now,
                 }
             )
+        over_cap = max(0, len(rows) - room)
+        rows = rows[:room]
         if not rows:
-            return []
+            return [], over_cap
         # One executemany: a statement psycopg prepares once, however many rows.
         connection.execute(insert(Item), rows)
         return list(
@@ -417,12 +488,19 @@ def _store_entries(app: App, source_id: int, entries: list[Entry], now: datetime
                 .where(Item.source_id == source_id, Item.key.in_([r["key"] for r in rows]))
                 .order_by(Item.id)
             )
-        )
+        ), over_cap
 
 
 def _record_failure(app: App, source_id: int, exc: SourceError, now: datetime) -> None:
     """Back off (longer after each failure, at least Retry-After); disable after days of
-    permanent failure."""
+    permanent failure. Should even that fail, it is logged: the batch goes on."""
+    try:
+        _back_off(app, source_id, exc, now)
+    except Exception:
+        log.exception("source.failure_not_recorded", source_id=source_id)
+
+
+def _back_off(app: App, source_id: int, exc: SourceError, now: datetime) -> None:
     settings = app.settings
     with transaction(app.sessions) as session:
         source = session.get(Source, source_id)
@@ -438,7 +516,8 @@ def _record_failure(app: App, source_id: int, exc: SourceError, now: datetime) -
         base = timedelta(seconds=min(settings.poll_interval, 900))
         next_poll = backoff(now, base, source.error_count, _rng)
         if isinstance(exc, TransientError) and exc.retry_after:
-            next_poll = max(next_poll, now + timedelta(seconds=exc.retry_after))
+            wait = bounded_seconds(exc.retry_after, 0, settings.max_poll_interval)
+            next_poll = max(next_poll, now + timedelta(seconds=wait))
         source.next_poll_at = next_poll
         if permanent and now - source.failing_since >= timedelta(days=settings.disable_after_days):
             source.enabled = False
