@@ -169,7 +169,7 @@ def test_the_export_holds_everything_about_the_member_and_nothing_about_others(
 def test_an_objection_stops_the_members_moments_at_once(
     app: App, tmp_path: Path, mail: MailCatcher
 ) -> None:
-    pool, jan = _pipeline_for_jan(app, tmp_path, mail)
+    _, jan = _pipeline_for_jan(app, tmp_path, mail)
     with app.sessions() as session:
         deliveries = list(
             session.scalars(select(Delivery.id).join(Moment).where(Moment.member_id == jan))
