@@ -8,29 +8,13 @@ number of worker processes.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import dramatiq
-import structlog
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
-from dramatiq.middleware import Middleware
 
-
-class LogContext(Middleware):
-    """Binds the actor and message id to every log line written while processing."""
-
-    def before_process_message(self, broker: Any, message: Any) -> None:
-        structlog.contextvars.bind_contextvars(
-            actor=message.actor_name, message_id=message.message_id
-        )
-
-    def after_process_message(
-        self, broker: Any, message: Any, *, result: Any = None, exception: Any = None
-    ) -> None:
-        structlog.contextvars.clear_contextvars()
-
-    after_skip_message = after_process_message
+from workers.logs import ConfigureLogging, LogContext
+from workers.settings import Settings
 
 
 def make_broker(broker_url: str, metrics_port: str = "") -> dramatiq.Broker:
@@ -43,6 +27,7 @@ def make_broker(broker_url: str, metrics_port: str = "") -> dramatiq.Broker:
         )
         if metrics_port:
             _add_metrics(broker, metrics_port)
+        broker.add_middleware(ConfigureLogging(Settings.from_env()))
     else:
         broker = StubBroker()
         broker.emit_after("process_boot")

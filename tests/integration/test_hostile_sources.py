@@ -147,3 +147,27 @@ def test_keepwarm_sources_shows_the_skipped_count_and_markup_as_text(
     assert result.exit_code == 0, result.output
     assert "skipped" in result.output and "19800" in result.output
     assert "[/x] [bold]not markup" in result.output
+
+
+@pytest.mark.parametrize("delay", ["1e300", "inf", "nan", "9" * 400])
+def test_a_huge_crawl_delay_is_clamped_and_the_batch_recorded(
+    app: App, site: Site, delay: str
+) -> None:
+    slow = Site({"/robots.txt": (200, {}, f"User-agent: *\nCrawl-delay: {delay}\n".encode())})
+    try:
+        rss = {"Content-Type": "application/rss+xml"}
+        slow.answers.update({"/a": (200, rss, HEALTHY), "/b": (200, rss, HEALTHY)})
+        site.answers["/healthy"] = (200, rss, HEALTHY)
+        ids = [
+            add(app, f"{slow.base}/a"),
+            add(app, f"{slow.base}/b"),
+            add(app, f"{site.base}/healthy"),
+        ]
+        poll_sources(app, ids, NOW)
+    finally:
+        slow.close()
+    state = rows(app)
+    assert state["healthy"].last_status == "2 entries"
+    assert not any("internal error" in (s.last_error or "") for s in state.values())
+    for source in state.values():
+        assert source.next_poll_at <= NOW + timedelta(seconds=app.settings.max_poll_interval * 1.1)
