@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
+
+from models.wording import award_name, tone_for, topic_for_member, when_we_spoke
 
 DRAFT_LIMIT = 400
 
@@ -107,6 +110,11 @@ class DraftFacts:
     new_employer: str | None = None
     old_employer: str | None = None
     vacancy: str | None = None
+    formal: bool = False
+    """Address the member as "u" (Dutch) rather than "je"."""
+    sequence: int = 0
+    """How many messages the member got before this one: picks the phrasing variant."""
+    today: date | None = None
 
 
 _MONTHS_NL = (
@@ -125,16 +133,21 @@ _MONTHS_NL = (
 )
 
 
-def draft_context(facts: DraftFacts) -> dict[str, str | None]:
-    """The values a draft template may use, shortened so the draft stays short."""
+def draft_context(facts: DraftFacts) -> dict[str, Any]:
+    """The values a draft template may use, shortened so the draft stays short. The
+    headline is there for templates that want it; the bundled ones write from the
+    event's parts (tone, title, employer, award) instead."""
     lang = facts.language if facts.language in ("en", "nl") else "en"
     month = (
         _month_name(facts.last_contact, lang) if facts.last_topic and facts.last_contact else None
     )
+    when = when_we_spoke(facts.last_contact, facts.today, lang) if facts.today else None
+    topic = topic_for_member(facts.last_topic, lang, formal=facts.formal)
     return {
         "language": lang,
         "kind": facts.kind.value,
         "event": facts.event,
+        "tone": tone_for(facts.kind.value, facts.event).value,
         "name": facts.first_name,
         "employer": facts.employer,
         "headline": shorten(facts.headline, 90),
@@ -142,9 +155,15 @@ def draft_context(facts: DraftFacts) -> dict[str, str | None]:
         "title": shorten(facts.new_title, 60) if facts.new_title else None,
         "new_employer": shorten(facts.new_employer, 60) if facts.new_employer else None,
         "old_employer": shorten(facts.old_employer, 60) if facts.old_employer else None,
+        "award": award_name(facts.headline)
+        if facts.kind is MomentKind.CONGRATULATE_AWARD
+        else None,
         "vacancy": shorten(facts.vacancy, 90) if facts.vacancy else None,
-        "topic": shorten(facts.last_topic, 80) if month and facts.last_topic else None,
+        "topic": shorten(topic, 80) if topic and when else None,
+        "when": when,
         "month": month,
+        "formal": facts.formal,
+        "sequence": facts.sequence,
     }
 
 

@@ -137,6 +137,8 @@ class Member(Base):
     next_action: Mapped[str | None] = mapped_column(Text)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("recruiter.id"), index=True)
     language: Mapped[str] = mapped_column(String(5), default="en")
+    formal: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Drafts say "u" rather than "je" (Dutch)."""
     profile_urls: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
     do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)

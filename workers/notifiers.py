@@ -13,30 +13,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
+from jinja2 import Environment
 
 from sources import PermanentError, TransientError
 from sources.fetch import Fetcher
 from workers.i18n import text, translator
 from workers.settings import Settings
+from workers.templating import environment
 
 
-@lru_cache(maxsize=8)
 def _environment(override: Path | None) -> Environment:
     """The bundled templates, each overridable by a file in KEEPWARM_TEMPLATES_DIR."""
-    loaders: list[FileSystemLoader | PackageLoader] = [PackageLoader("workers", "templates")]
-    if override is not None:
-        loaders.insert(0, FileSystemLoader(str(override)))
-    return Environment(
-        loader=ChoiceLoader(loaders),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return environment(*([override] if override else []), html=True)
 
 
 @dataclass(frozen=True, kw_only=True)

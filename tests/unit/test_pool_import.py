@@ -28,6 +28,7 @@ def test_minimal_row() -> None:
     parsed = parse_row(GOOD)
 
     filled = {k: v for k, v in asdict(parsed).items() if v is not None}
+    assert filled.pop("topic_warning") is False
     assert filled == {"name": "Jan de Vries", "email": "jan@example.nl", "language": "en"}
 
 
@@ -351,3 +352,11 @@ def test_broken_xlsx_is_an_import_file_error(tmp_path: Path) -> None:
 
     with pytest.raises(ImportFileError, match=r"not a readable \.xlsx"):
         read_rows(path)
+
+
+def test_a_third_person_topic_and_the_form_of_address() -> None:
+    parsed = parse_row({**GOOD, "last_topic": "what she wants next", "formal": "u"})
+    assert parsed.topic_warning is True and parsed.formal is True
+    assert parse_row({**GOOD, "last_topic": "her plans"}).topic_warning is False
+    with pytest.raises(ValueError, match="neither je nor u"):
+        parse_row({**GOOD, "formal": "sir"})

@@ -2,7 +2,7 @@
 
 pool       import, recruiters, employers, vacancies
 sources    sources, check-source, classify
-moments    moments, done, snooze, skip
+moments    moments, done, snooze, skip, drafts preview
 reports    status, stats, explain
 runtime    run, serve, worker, scheduler, db, demo
 integrations  tokens, contacts, deliveries
@@ -45,6 +45,7 @@ for command in (
     moments.done,
     moments.snooze_command,
     moments.skip_command,
+    moments.drafts,
     reports.status_command,
     reports.stats_command,
     reports.explain_command,

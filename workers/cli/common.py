@@ -56,3 +56,5 @@ def run_import(
     console.print(f"rejected {len(report.rejected)}")
     for rejection in report.rejected:
         console.print(f"  line {rejection.line}: {rejection.reason}", markup=False)
+    for warning in report.warnings:
+        console.print(f"  line {warning.line}: note: {warning.reason}", markup=False)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from rich.table import Table
 
+from models.moments import MomentKind
 from workers.cli.common import console, open_app, utc_now
 from workers.services.listings import moment_rows
+from workers.settings import Settings
 
 LOW_CONFIDENCE = 0.5
 
@@ -101,3 +104,34 @@ def skip_command(ctx: click.Context, moment_id: int, not_relevant: bool) -> None
         except FeedbackError as exc:
             raise click.ClickException(str(exc)) from exc
     console.print(f"moment {moment_id} {'marked not relevant' if not_relevant else 'skipped'}")
+
+
+@click.group("drafts")
+def drafts() -> None:
+    """The draft messages moments carry."""
+
+
+@drafts.command("preview")
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in MomentKind]),
+    default=MomentKind.CONGRATULATE_NEW_ROLE.value,
+    show_default=True,
+)
+@click.option(
+    "--lang", "language", type=click.Choice(["nl", "en"]), default="nl", show_default=True
+)
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A folder with drafts/nl.txt or drafts/en.txt to try (default: KEEPWARM_TEMPLATES_DIR).",
+)
+@click.pass_context
+def drafts_preview(ctx: click.Context, kind: str, language: str, templates: Path | None) -> None:
+    """Every event and phrasing variant of one kind of draft, for a sample member."""
+    from workers.draft_samples import preview
+
+    settings: Settings = ctx.obj
+    folder = templates or settings.templates_path
+    for label, draft in preview(MomentKind(kind), language, templates_dir=folder):
+        click.echo(f"{label}\n  {draft}\n")

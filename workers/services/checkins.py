@@ -10,14 +10,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
 
 from models.moments import DraftFacts, MomentKind
 from models.names import first_name
 from models.schema import Member, Moment
 from workers.app import App
-from workers.drafts import draft_message
+from workers.drafts import member_draft
 
 LIVE = ("pending", "deferred", "routed", "delivered")
 PERIOD_DAYS = 30
@@ -44,12 +45,21 @@ def create_check_ins(app: App, now: datetime, *, limit: int = 500) -> list[int]:
                 .where((Member.last_contact_on.is_(None)) | (Member.last_contact_on < cutoff))
                 .where(Member.do_not_contact.is_(False), ~live, ~recent)
                 .order_by(Member.id)
+                .options(selectinload(Member.owner))
                 .limit(limit)
             )
         )
+        before = dict(
+            session.execute(
+                select(Moment.member_id, func.count(Moment.id))
+                .where(Moment.member_id.in_([m.id for m in due]))
+                .group_by(Moment.member_id)
+            ).all()
+        )
     if not due:
         return []
-    rows = [_row(app, member, now) for member in due]
+    # Drafted with the session closed: on SQLite an open one holds the write lock.
+    rows = [_row(app, member, before.get(member.id, 0), now) for member in due]
     # One statement for them all; a key another scheduler took a moment ago is skipped.
     with app.engine.begin() as connection:
         insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
@@ -63,7 +73,7 @@ def create_check_ins(app: App, now: datetime, *, limit: int = 500) -> list[int]:
         )
 
 
-def _row(app: App, member: Member, now: datetime) -> dict[str, Any]:
+def _row(app: App, member: Member, sequence: int, now: datetime) -> dict[str, Any]:
     policy = app.settings.pool_policy
     days = (now.date() - member.last_contact_on).days if member.last_contact_on else None
     kind = (
@@ -93,7 +103,7 @@ def _row(app: App, member: Member, now: datetime) -> dict[str, Any]:
         "confidence": 1.0,
         "not_before": now + GRACE,
         "expires_at": now + GRACE + policy.windows[kind],
-        "draft": draft_message(facts, templates_dir=app.settings.templates_path),
+        "draft": member_draft(member, facts, now, app.settings.templates_path, sequence=sequence),
         "created_at": now,
         "reason": f"no contact for {days} days" if days is not None else "no contact on record",
     }

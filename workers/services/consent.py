@@ -18,7 +18,7 @@ from models.schema import Member, Moment, Recruiter
 from sources import SourceError
 from workers.app import App
 from workers.db import lock_member, transaction
-from workers.drafts import draft_message
+from workers.drafts import member_draft, messages_before
 from workers.notifiers import send_erasure_notice
 from workers.services.privacy import audit, erase_member
 
@@ -80,7 +80,13 @@ def _ask_for_renewal(app: App, now: datetime) -> list[int]:
                 priority=policy.priorities[MomentKind.RENEW_CONSENT],
                 not_before=now,
                 expires_at=datetime.combine(member.consent_until, time(0), tzinfo=UTC),
-                draft=draft_message(facts, templates_dir=app.settings.templates_path),
+                draft=member_draft(
+                    member,
+                    facts,
+                    now,
+                    app.settings.templates_path,
+                    sequence=messages_before(session, member.id),
+                ),
                 reason=f"consent to keep their data runs until {member.consent_until:%Y-%m-%d}",
                 created_at=now,
             )

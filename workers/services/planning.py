@@ -13,7 +13,7 @@ from models.names import first_name
 from models.schema import Member, Moment, Signal
 from workers.app import App
 from workers.db import transaction
-from workers.drafts import draft_message
+from workers.drafts import member_draft, messages_before
 
 log = structlog.get_logger(__name__)
 
@@ -36,7 +36,7 @@ def plan_signal(app: App, signal_id: int, now: datetime) -> list[int]:
         if rule is not None and expires_at > now:
             for member in _members_concerned(session, signal):
                 moment = _moment(signal, member, rule.kind, rule.priority, expires_at, now)
-                moment.draft = _draft(signal, member, rule.kind, app)
+                moment.draft = _draft(session, signal, member, rule.kind, app, now)
                 moments.append(moment)
             session.add_all(moments)
         signal.planned_at = now
@@ -89,7 +89,9 @@ def _moment(
     )
 
 
-def _draft(signal: Signal, member: Member, kind: MomentKind, app: App) -> str:
+def _draft(
+    session: Session, signal: Signal, member: Member, kind: MomentKind, app: App, now: datetime
+) -> str:
     facts = DraftFacts(
         kind=kind,
         language=member.language,
@@ -104,4 +106,5 @@ def _draft(signal: Signal, member: Member, kind: MomentKind, app: App) -> str:
         new_employer=signal.new_employer,
         old_employer=signal.old_employer,
     )
-    return draft_message(facts, templates_dir=app.settings.templates_path)
+    sequence = messages_before(session, member.id)
+    return member_draft(member, facts, now, app.settings.templates_path, sequence=sequence)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from models.names import EMAIL, fold
 from models.schema import Member, Moment
+from models.wording import topic_reads_badly
 from sources.watch import PROFILE_PAGE
 from workers.app import App
 from workers.services.directory import add_source, employer_named, recruiter_for_email
@@ -71,6 +72,8 @@ HEADERS: dict[str, str] = {
     "consent until": "consent_until",
     "toestemming tot": "consent_until",
     "bewaren tot": "consent_until",
+    "address": "formal",
+    "aanspreekvorm": "formal",
     "legal basis": "legal_basis",
     "grondslag": "legal_basis",
     "consent given": "consent_given_on",
@@ -113,6 +116,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)
+    """Rows imported with something worth a look (a topic drafts will leave out)."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,24 @@ class PoolRow:
     consent_until: date | None = None
     legal_basis: str | None = None
     consent_given_on: date | None = None
+    formal: bool | None = None
+    """None when the file has no such column."""
+    topic_warning: bool = False
 
+
+TOPIC_WARNING = (
+    "the last topic speaks of the member in the third person (she, hij...); drafts leave "
+    'it out: write it as you would say it to them ("your plans", "je ambitie")'
+)
+ADDRESS = {
+    "u": True,
+    "formal": True,
+    "formeel": True,
+    "je": False,
+    "jij": False,
+    "informal": False,
+    "informeel": False,
+}
 
 BASES = {
     "consent": "consent",
@@ -277,6 +299,9 @@ def parse_row(values: dict[str, Any], today: date | None = None) -> PoolRow:
             f"the legal basis {basis_text!r} is neither consent/toestemming nor "
             "legitimate interest/gerechtvaardigd belang"
         )
+    address = fold(text.get("formal") or "")
+    if address and address not in ADDRESS:
+        raise ValueError(f"the address {text.get('formal')!r} is neither je nor u")
     return PoolRow(
         name=name,
         email=email,
@@ -297,6 +322,8 @@ def parse_row(values: dict[str, Any], today: date | None = None) -> PoolRow:
         consent_until=parse_date(values.get("consent_until")),
         legal_basis=legal_basis,
         consent_given_on=parse_date(values.get("consent_given_on")),
+        formal=ADDRESS[address] if address else None,
+        topic_warning=topic_reads_badly(text.get("last_topic"), language),
     )
 
 
@@ -349,6 +376,8 @@ def import_pool(
                 report.rejected.append(Rejection(line, "the database refused a value of this row"))
             else:
                 setattr(report, outcome, getattr(report, outcome) + 1)
+                if row.topic_warning:
+                    report.warnings.append(Rejection(line, TOPIC_WARNING))
             if progress:
                 progress(1)
     return report
@@ -393,6 +422,8 @@ def _upsert(session: Session, row: PoolRow, now: datetime, app: App) -> str:
         fields["legal_basis"] = row.legal_basis
     if row.consent_given_on is not None:
         fields["consent_given_on"] = row.consent_given_on
+    if row.formal is not None:
+        fields["formal"] = row.formal
     if member is None:
         member = Member(**fields, created_at=now, updated_at=now)
         session.add(member)

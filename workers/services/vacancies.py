@@ -15,7 +15,7 @@ from models.schema import Item, Member, Moment, Vacancy
 from models.vacancies import concepts, relevance
 from workers.app import App
 from workers.db import transaction
-from workers.drafts import draft_message
+from workers.drafts import member_draft, messages_before
 from workers.services.pool_import import (
     ImportReport,
     Rejection,
@@ -173,8 +173,12 @@ def match_vacancy(app: App, vacancy_id: int, now: datetime) -> list[int]:
                 not_before=now,
                 expires_at=expires,
                 created_at=now,
-                draft=draft_message(
-                    _facts(member, title), templates_dir=app.settings.templates_path
+                draft=member_draft(
+                    member,
+                    _facts(member, title),
+                    now,
+                    app.settings.templates_path,
+                    sequence=messages_before(session, member.id),
                 ),
             )
             session.add(moment)
