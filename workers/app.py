@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import secrets
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +21,19 @@ from sources.robots import RobotsCache
 from workers.db import make_engine, make_sessionmaker, upgrade
 from workers.hostlimits import HostLimiter, MemoryHostLimiter, RedisHostLimiter
 from workers.settings import Settings
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class ContextThreadPool(ThreadPoolExecutor):
+    """A thread pool whose tasks run in a copy of the submitter's context, so the message
+    context bound for the logs (actor, message id) is on the lines the tasks write."""
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        """Schedule ``fn`` in a copy of the current context (``map`` comes through here)."""
+        context = contextvars.copy_context()  # one per task: a context runs in one thread
+        return super().submit(partial(context.run, fn, *args, **kwargs))
 
 
 @dataclass
@@ -31,10 +48,10 @@ class App:
     hosts: HostLimiter
     secret: bytes
     """Signs sign-in sessions and the action links in alert emails."""
-    fetch_pool: ThreadPoolExecutor = field(init=False)
+    fetch_pool: ContextThreadPool = field(init=False)
 
     def __post_init__(self) -> None:
-        self.fetch_pool = ThreadPoolExecutor(
+        self.fetch_pool = ContextThreadPool(
             self.settings.fetch_concurrency, thread_name_prefix="keepwarm-fetch"
         )
 

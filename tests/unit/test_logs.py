@@ -1,5 +1,5 @@
 """Logs an operator can use: keepwarm's and the standard library's records alike, one JSON
-line each, exceptions with their traceback as fields."""
+line each, exceptions with their traceback as fields, the message context in pool threads."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 import structlog
 from dramatiq.brokers.stub import StubBroker
 
+from workers.app import ContextThreadPool
 from workers.logs import KEEPWARM_LOGGERS, ConfigureLogging, LogContext, configure_logging
 from workers.settings import Settings
 
@@ -141,3 +142,20 @@ def test_a_dramatiq_worker_process_replaces_dramatiqs_plain_text_logging() -> No
 
     [handler] = logging.getLogger().handlers
     assert isinstance(handler.formatter, structlog.stdlib.ProcessorFormatter)
+
+
+def test_the_message_context_reaches_lines_logged_in_fetch_pool_threads() -> None:
+    stream = io.StringIO()
+    configure_logging(JSON, stream=stream)
+    log = structlog.get_logger("workers.services.polling")
+    pool = ContextThreadPool(2, thread_name_prefix="keepwarm-fetch")
+    structlog.contextvars.bind_contextvars(actor="poll", message_id="m-1")
+    try:
+        pool.submit(log.info, "fetch.done", source_id=1).result()
+        list(pool.map(lambda source_id: log.info("fetch.done", source_id=source_id), [2, 3]))
+    finally:
+        pool.shutdown()
+
+    logged = lines(stream)
+    assert sorted(line["source_id"] for line in logged) == [1, 2, 3]
+    assert all((line["actor"], line["message_id"]) == ("poll", "m-1") for line in logged)
