@@ -8,7 +8,13 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from models.wording import award_name, tone_for, topic_for_member, when_we_spoke
+from models.wording import (
+    award_name,
+    month_and_year,
+    tone_for,
+    topic_for_member,
+    when_we_spoke,
+)
 
 DRAFT_LIMIT = 400
 
@@ -117,29 +123,15 @@ class DraftFacts:
     today: date | None = None
 
 
-_MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
 def draft_context(facts: DraftFacts) -> dict[str, Any]:
     """The values a draft template may use, shortened so the draft stays short. The
     headline is there for templates that want it; the bundled ones write from the
     event's parts (tone, title, employer, award) instead."""
     lang = facts.language if facts.language in ("en", "nl") else "en"
     month = (
-        _month_name(facts.last_contact, lang) if facts.last_topic and facts.last_contact else None
+        month_and_year(facts.last_contact, lang)
+        if facts.last_topic and facts.last_contact
+        else None
     )
     when = when_we_spoke(facts.last_contact, facts.today, lang) if facts.today else None
     topic = topic_for_member(facts.last_topic, lang, formal=facts.formal)
@@ -170,12 +162,6 @@ def draft_context(facts: DraftFacts) -> dict[str, Any]:
 def finish_draft(text: str) -> str:
     """A rendered draft on one line and within the length limit."""
     return shorten(text, DRAFT_LIMIT)
-
-
-def _month_name(day: date, lang: str) -> str:
-    if lang == "nl":
-        return f"{_MONTHS_NL[day.month - 1]} {day.year}"
-    return f"{day:%B %Y}"
 
 
 def shorten(text: str, limit: int) -> str:

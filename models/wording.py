@@ -78,6 +78,11 @@ RECENT_DAYS = 100
 """Within about three months the month is named; further back, the season."""
 
 
+def month_and_year(day: date, language: str) -> str:
+    """ "maart 2024" / "March 2024"."""
+    return f"{_MONTHS[language if language in _MONTHS else 'en'][day.month - 1]} {day.year}"
+
+
 def when_we_spoke(last: date | None, today: date, language: str) -> str | None:
     """ "in oktober" for a recent conversation, "in het voorjaar" / "last spring" for an
     older one in the past year, "vorig jaar" / "last year" before that."""
