@@ -178,9 +178,13 @@ def _decoded(raw: bytes) -> str:
         return raw.decode("cp1252", "replace")
 
 
+# Control characters (C0 but whitespace, DEL, C1) would reach terminals and headlines.
+_CONTROLS = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0)], " ")
+
+
 def _clean(text: str | None) -> str:
-    """Text with whitespace runs collapsed and ends trimmed."""
-    return _SPACE.sub(" ", text or "").strip()
+    """Text with control characters and whitespace runs collapsed, ends trimmed."""
+    return _SPACE.sub(" ", (text or "").translate(_CONTROLS)).strip()
 
 
 def _text(node: Any) -> str:

@@ -91,6 +91,15 @@ def test_control_characters_never_reach_titles_or_summaries() -> None:
     assert "Acme" in feed.entries[0].title
 
 
+def test_control_characters_never_reach_what_a_page_says() -> None:
+    page = (
+        '<div class="team"><div class="member"><h3>Jan Jansen</h3><p>CTO\x1b[2J\x9b31m</p></div>'
+        '<div class="member"><h3>Piet Pieters</h3><p>Lead \x07Engineer</p></div></div>'
+    )
+    people = people_on_page(page, url="https://acme.example/team")
+    assert [p.title for p in people] == ["CTO [2J 31m", "Lead Engineer"]
+
+
 def test_only_web_links_are_kept() -> None:
     feed = parse_feed(FEEDS["javascript_links"](), url="https://news.example/feed")
     assert [e.link for e in feed.entries] == [None, None, None, "https://example.com/moves"]
