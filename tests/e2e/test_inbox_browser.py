@@ -20,6 +20,7 @@ from workers.app import App
 from workers.db import transaction
 from workers.demo.servers import MailCatcher, free_port
 from workers.services.delivery import deliver
+from workers.services.planning import plan_signal
 from workers.services.routing import route_member
 from workers.settings import Settings
 
@@ -28,37 +29,14 @@ from .processes import keepwarm, serving
 CHROMIUM = os.environ.get("KEEPWARM_TEST_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MEMBERS = (
-    (
-        "Lisa Jansen",
-        "lisa@example.net",
-        "congratulate_new_role",
-        80,
-        "Lisa Jansen benoemd tot CTO van Acme",
-        "Hoi Lisa, gefeliciteerd met je nieuwe rol als CTO!",
-    ),
-    (
-        "Joost Bakker",
-        "joost@example.net",
-        "congratulate_award",
-        70,
-        "Joost Bakker wint de Dutch Data Award",
-        "Hoi Joost, gefeliciteerd met de Dutch Data Award!",
-    ),
-    (
-        "Sanne de Wit",
-        "sanne@example.net",
-        "company_news",
-        40,
-        "Acme opent een kantoor in Utrecht",
-        "Hoi Sanne, ik las dat Acme naar Utrecht komt.",
-    ),
-)
-
-SIGNAL_OF = {
-    "congratulate_new_role": "job_change",
-    "congratulate_award": "award",
-    "company_news": "company_news",
-}
+    # name, email, signal kind, event, headline, new title, new employer
+    ("Lisa Jansen", "lisa@example.net", "job_change", "appointment",
+     "Lisa Jansen benoemd tot CTO van Noordzee Energie", "CTO", "Noordzee Energie"),
+    ("Joost Bakker", "joost@example.net", "award", "award",
+     "Joost Bakker van Acme wint de Nationale Innovatieprijs", None, None),
+    ("Sanne de Wit", "sanne@example.net", "company_news", "expansion",
+     "Acme opent een kantoor in Utrecht", None, None),
+)  # fmt: skip
 
 pytestmark = pytest.mark.e2e
 
@@ -105,7 +83,7 @@ def setup(tmp_path: Path, mail: MailCatcher) -> Iterator[tuple[App, dict[str, st
             created_at=now,
         )
         acme = Employer(name="Acme", key="acme", created_at=now)
-        for name, email, kind, priority, headline, draft in MEMBERS:
+        for name, email, kind, event, headline, title, employer in MEMBERS:
             member = Member(
                 name=name,
                 email=email,
@@ -113,40 +91,33 @@ def setup(tmp_path: Path, mail: MailCatcher) -> Iterator[tuple[App, dict[str, st
                 owner=anna,
                 language="nl",
                 title="Engineer",
-                last_topic="data platform",
+                last_topic="zijn overstap naar een data-rol"
+                if name.startswith("Joost")
+                else "haar plannen om een data-team op te bouwen",
                 last_contact_on=(now - timedelta(days=200)).date(),
                 created_at=now,
                 updated_at=now,
             )
             session.add(member)
             session.flush()
-            signal = Signal(
-                fingerprint=f"e2e-{member.id}",
-                kind=SIGNAL_OF[kind],
-                member_id=member.id,
-                headline=headline,
-                url=f"https://news.example/{member.id}",
-                confidence=0.9,
-                occurred_at=now - timedelta(days=1),
-                created_at=now,
-                planned_at=now,
-            )
-            session.add(signal)
-            session.flush()
             session.add(
-                Moment(
-                    member_id=member.id,
-                    signal_id=signal.id,
+                Signal(
+                    fingerprint=f"e2e-{member.id}",
                     kind=kind,
-                    status="pending",
-                    priority=priority,
+                    event=event,
+                    member_id=member.id,
+                    employer_id=acme.id,
+                    headline=headline,
+                    new_title=title,
+                    new_employer=employer,
+                    url=f"https://news.example/{member.id}",
                     confidence=0.9,
-                    not_before=now,
-                    expires_at=now + timedelta(days=20),
-                    draft=draft,
+                    occurred_at=now - timedelta(days=1),
                     created_at=now,
                 )
             )
+    for signal_id in (1, 2, 3):  # the real planning stage writes the drafts
+        assert plan_signal(app, signal_id, now)
     for member_id in (1, 2, 3):
         delivery_id = route_member(app, member_id, now)
         assert delivery_id is not None
@@ -234,7 +205,10 @@ def test_a_recruiter_closes_the_loop_in_the_browser(
         expect(cards).to_have_count(3)
         expect(cards.nth(0)).to_contain_text("Lisa Jansen")
         expect(cards.nth(2)).to_contain_text("Sanne de Wit")
-        expect(page.locator("#moment-1 textarea")).to_have_value(MEMBERS[0][5])
+        with app.sessions() as session:
+            lisa_draft = session.get_one(Moment, 1).draft
+        assert "je nieuwe rol als CTO bij Noordzee Energie" in lisa_draft
+        expect(page.locator("#moment-1 textarea")).to_have_value(lisa_draft)
         expect(page.locator("#moment-1 .why a")).to_have_attribute("href", "https://news.example/1")
         page.screenshot(path=str(SCREENSHOTS / "inbox.png"), full_page=True)
 
