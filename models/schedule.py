@@ -31,11 +31,6 @@ def jittered(interval: timedelta, rng: random.Random, spread: float = 0.1) -> ti
     return interval * (1 + rng.uniform(-spread, spread))
 
 
-def next_poll(now: datetime, interval: timedelta, rng: random.Random) -> datetime:
-    """The next poll after a successful one."""
-    return now + jittered(interval, rng)
-
-
 def backoff(
     now: datetime, base: timedelta, failures: int, rng: random.Random, cap: timedelta = MAX_BACKOFF
 ) -> datetime:

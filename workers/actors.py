@@ -47,10 +47,8 @@ _POLL = {**_ONCE, "time_limit": 1_800_000}
 
 
 @dramatiq.actor(queue_name=QUEUE_POLL, **_POLL)
-def poll(source_ids: list[int] | int) -> None:
+def poll(source_ids: list[int]) -> None:
     """Fetch a batch of sources and hand each new item to detection."""
-    if isinstance(source_ids, int):  # a message queued before polls were batched
-        source_ids = [source_ids]
     result = poll_sources(current_app(), source_ids, _now())
     for item_id in result.new_items:
         detect.send(item_id)

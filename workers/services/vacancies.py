@@ -203,18 +203,6 @@ def close_vacancy(app: App, vacancy_id: int, now: datetime) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def unmatched_vacancies(app: App, *, limit: int = 50) -> list[int]:
-    """Open vacancies not matched since they last changed."""
-    with app.sessions() as session:
-        return list(
-            session.scalars(
-                select(Vacancy.id)
-                .where(Vacancy.status == "open", Vacancy.matched_at.is_(None))
-                .limit(limit)
-            )
-        )
-
-
 def _facts(member: Member, vacancy: str) -> DraftFacts:
     return DraftFacts(
         kind=MomentKind.RELEVANT_VACANCY,
