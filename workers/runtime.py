@@ -105,20 +105,10 @@ PUT_OFF_HORIZON = timedelta(seconds=30)
 def _put_off(app: App) -> float | None:
     """Seconds until the next source put off by its busy host is due, if within the
     horizon; None when there is none."""
-    from sqlalchemy import func, select
-
-    from models.schema import Source
-    from workers.services.polling import HOST_BUSY
+    from workers.services.scheduler import next_put_off
 
     now = datetime.now(UTC)
-    with app.sessions() as session:
-        due = session.scalar(
-            select(func.min(Source.next_poll_at)).where(
-                Source.enabled,
-                Source.last_status == HOST_BUSY,
-                Source.next_poll_at <= now + PUT_OFF_HORIZON,
-            )
-        )
+    due = next_put_off(app, now, PUT_OFF_HORIZON)
     if due is None:
         return None
     return max(0.0, (due - now).total_seconds())

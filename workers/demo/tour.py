@@ -11,10 +11,8 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook
 
-from models.schema import Delivery, Recruiter
 from workers.demo.servers import MailCatcher, SiteServer, WebhookReceiver, render
 
 PAGES = {
@@ -68,8 +66,9 @@ def _tour(
         add_source,
         configure_recruiter,
         discover_sources,
+        webhook_secret_of,
     )
-    from workers.services.listings import moment_rows
+    from workers.services.listings import list_deliveries, moment_rows
     from workers.services.pool_import import import_pool
     from workers.settings import Settings
 
@@ -138,21 +137,16 @@ def _tour(
                 console.print(f"  {row['draft']}", markup=False)
 
         console.rule("5. deliveries")
-        with app.sessions() as session:
-            for delivery in session.scalars(select(Delivery).order_by(Delivery.id)):
-                where = f"{delivery.channel} to {delivery.target}"
-                console.print(
-                    f"moment {delivery.moment_id}: {where}: {delivery.status}", markup=False
-                )
+        for delivery in reversed(list_deliveries(app, failed=False)):
+            where = f"{delivery.channel} to {delivery.target}"
+            console.print(f"moment {delivery.moment_id}: {where}: {delivery.status}", markup=False)
         for message in mail.inbox:
             console.print(
                 f"SMTP catcher got: {message['Subject']} -> {message['X-Envelope-To']}",
                 markup=False,
             )
         with app.sessions() as session:
-            secret = session.scalar(
-                select(Recruiter.webhook_secret).where(Recruiter.channel == "webhook")
-            )
+            secret = webhook_secret_of(session, "bram@agency.example")
         for hook in hooks.received:
             event = Webhook(secret or "").verify(hook["body"], hook["headers"])
             moment = event["data"]["moment"]

@@ -331,6 +331,13 @@ def rotate_webhook_secret(
     return recruiter.webhook_secret
 
 
+def recruiter_language(app: App, recruiter_id: int) -> str:
+    """The language a recruiter reads keepwarm in ("en" if unknown)."""
+    with app.sessions() as session:
+        language = session.scalar(select(Recruiter.language).where(Recruiter.id == recruiter_id))
+    return language or "en"
+
+
 def webhook_secret_of(session: Session, email: str) -> str | None:
     """The recruiter's current webhook secret, if they have one."""
     return session.scalar(

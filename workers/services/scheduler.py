@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from models.schema import Delivery, Item, Moment, Signal, Source, Vacancy
 from workers import events
@@ -20,7 +20,7 @@ from workers.db import transaction
 from workers.services.checkins import create_check_ins
 from workers.services.consent import run_consent_clock
 from workers.services.operators import alert_dead_deliveries, alert_failing_sources
-from workers.services.polling import POLL_BATCH
+from workers.services.polling import HOST_BUSY, POLL_BATCH
 from workers.services.stream import prune_events, publish_events
 
 CLAIM_BATCH = 500
@@ -184,3 +184,15 @@ def expire_moments(app: App, now: datetime) -> int:
         total += len(expired)
         if len(expired) < CLAIM_BATCH:
             return total
+
+
+def next_put_off(app: App, now: datetime, horizon: timedelta) -> datetime | None:
+    """When the next source put off by its busy host is due, if within ``horizon``."""
+    with app.sessions() as session:
+        return session.scalar(
+            select(func.min(Source.next_poll_at)).where(
+                Source.enabled,
+                Source.last_status == HOST_BUSY,
+                Source.next_poll_at <= now + horizon,
+            )
+        )

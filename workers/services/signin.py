@@ -77,6 +77,18 @@ def redeem_link(app: App, token: str, now: datetime) -> tuple[int, int] | None:
     return (link, epoch) if epoch is not None else None
 
 
+def session_recruiter(app: App, recruiter_id: int, epoch: int) -> Recruiter | None:
+    """The active recruiter a session cookie names, unless they signed out since."""
+    with app.sessions() as session:
+        return session.scalar(
+            select(Recruiter).where(
+                Recruiter.id == recruiter_id,
+                Recruiter.active,
+                Recruiter.session_epoch == epoch,  # signed out since: the cookie is spent
+            )
+        )
+
+
 def end_sessions(app: App, recruiter_id: int) -> None:
     """Sign the recruiter out everywhere: every session cookie made so far is spent."""
     with transaction(app.sessions) as session:

@@ -13,13 +13,12 @@ from typing import Annotated
 import structlog
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
-from models.schema import Recruiter
 from workers.app import App
 from workers.i18n import closed_message, text
 from workers.links import ACTIONS, ActionTicket, LinkError, read_ticket
 from workers.services.consent import renew_consent
+from workers.services.directory import recruiter_language
 from workers.services.feedback import (
     OPEN,
     AlreadyClosed,
@@ -128,13 +127,6 @@ def _renewed(
     renew_consent(app, card.member_id, now, actor=f"recruiter:{acted_by}")
 
 
-def _language(app: App, recruiter_id: int) -> str:
-    with app.sessions() as session:
-        return (
-            session.scalar(select(Recruiter.language).where(Recruiter.id == recruiter_id)) or "en"
-        )
-
-
 def _check(app: App, token: str) -> tuple[ActionTicket, MomentCard, str] | str:
     """The ticket, its moment and the recruiter's language; or the key of what is wrong."""
     try:
@@ -144,7 +136,7 @@ def _check(app: App, token: str) -> tuple[ActionTicket, MomentCard, str] | str:
     card = moment_card(app, ticket.moment_id)
     if card is None:
         return "action.bad_link"
-    language = _language(app, ticket.recruiter_id)
+    language = recruiter_language(app, ticket.recruiter_id)
     if card.recruiter_id != ticket.recruiter_id:
         return "action.other_recruiter"
     if card.routings != ticket.routing:
@@ -156,7 +148,7 @@ def _check(app: App, token: str) -> tuple[ActionTicket, MomentCard, str] | str:
 
 def _refusal(request: Request, app: App, token: str, problem: str) -> HTMLResponse:
     try:
-        language = _language(app, read_ticket(app.secret, token).recruiter_id)
+        language = recruiter_language(app, read_ticket(app.secret, token).recruiter_id)
     except LinkError:
         language = "en"
     if problem.startswith("closed:"):

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Form, Request
-from sqlalchemy import select
 
-from models.schema import Recruiter
 from workers.app import App
+from workers.services.signin import session_recruiter
 
 
 class SignInRequired(Exception):
@@ -81,26 +80,19 @@ def viewer(request: Request, app: Annotated[App, Depends(keepwarm)]) -> Viewer:
     recruiter_id, epoch = request.session.get("rid"), request.session.get("epoch")
     if not isinstance(recruiter_id, int) or not isinstance(epoch, int):
         raise SignInRequired
-    with app.sessions() as session:
-        recruiter = session.scalar(
-            select(Recruiter).where(
-                Recruiter.id == recruiter_id,
-                Recruiter.active,
-                Recruiter.session_epoch == epoch,  # signed out since: the cookie is spent
-            )
-        )
-        if recruiter is None:
-            request.session.clear()
-            raise SignInRequired
-        return Viewer(
-            recruiter.id,
-            recruiter.name,
-            recruiter.email,
-            recruiter.admin,
-            recruiter.language,
-            recruiter.alerts,
-            recruiter.timezone,
-        )
+    recruiter = session_recruiter(app, recruiter_id, epoch)
+    if recruiter is None:
+        request.session.clear()
+        raise SignInRequired
+    return Viewer(
+        recruiter.id,
+        recruiter.name,
+        recruiter.email,
+        recruiter.admin,
+        recruiter.language,
+        recruiter.alerts,
+        recruiter.timezone,
+    )
 
 
 def admin(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:
