@@ -111,7 +111,7 @@ def test_a_broken_source_backs_off_and_recovers_on_its_own(app: App) -> None:
 def test_a_batch_records_each_outcome_and_one_crash_loses_nothing(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workers.services import polling
+    from workers.services.polling import parsing as polling
 
     feed = (FEED, "application/rss+xml")
     site = SiteServer({"/same.xml": feed, "/new.xml": feed, "/crash.xml": feed}, now=NOW)
