@@ -28,13 +28,14 @@ def observe_page(
     selectors: Selectors | None,
     employer: tuple[int, str] | None,
     now: datetime,
+    content_type: str | None = None,
 ) -> tuple[list[Entry], str, str]:
     """Entries for what changed since ``previous``, the new snapshot and a status line."""
     if kind == PROFILE_PAGE:
-        person = profile_of(html, url=url, selectors=selectors)
+        person = profile_of(html, url=url, selectors=selectors, content_type=content_type)
         people = [person] if person is not None else []
     else:
-        people = people_on_page(html, url=url, selectors=selectors)
+        people = people_on_page(html, url=url, selectors=selectors, content_type=content_type)
     snapshot = json.dumps([asdict(p) for p in people], sort_keys=True)
     if previous is None:
         return [], snapshot, f"baseline: {len(people)} people"

@@ -463,6 +463,44 @@ def test_bytes_are_decoded_by_their_meta_charset() -> None:
     ]
 
 
+POLISH_TEAM = page(
+    '<div class="person"><h3>Łukasz Wróbel</h3><p>Dyrektor</p></div>'
+    '<div class="person"><h3>Żaneta Świątek</h3><p>Inżynier</p></div>'
+)
+
+
+def test_bytes_are_decoded_by_the_http_charset() -> None:
+    html = POLISH_TEAM.encode("iso-8859-2")
+    content_type = "text/html; charset=ISO-8859-2"
+
+    people = people_on_page(html, url="https://x.example/", content_type=content_type)
+
+    assert [p.name for p in people] == ["Łukasz Wróbel", "Żaneta Świątek"]
+
+
+def test_the_http_charset_outranks_the_meta_charset() -> None:
+    html = POLISH_TEAM.replace("<head>", '<head><meta charset="utf-8">').encode("iso-8859-2")
+
+    told = people_on_page(html, url="https://x.example/", content_type="text/html;charset=latin2")
+    guessed = people_on_page(html, url="https://x.example/")
+
+    assert [p.name for p in told] == ["Łukasz Wróbel", "Żaneta Świątek"]
+    assert "Łukasz Wróbel" not in [p.name for p in guessed]  # the page's own label is wrong
+
+
+def test_a_profile_is_decoded_by_the_http_charset() -> None:
+    html = page(
+        '<div itemscope itemtype="https://schema.org/Person"><span itemprop="name">'
+        'Łukasz Wróbel</span><span itemprop="jobTitle">Dyrektor</span></div>'
+    ).encode("iso-8859-2")
+
+    person = profile_of(
+        html, url="https://x.example/", content_type="text/html; charset=iso-8859-2"
+    )
+
+    assert person is not None and person.name == "Łukasz Wróbel"
+
+
 HTML_PIECES = st.sampled_from(
     [
         "<div class='team-member'>", "</div>", "<h3>", "</h3>", "<p>", "</p>", "<br>",

@@ -48,6 +48,7 @@ def changed_entries(
             selectors=source_selectors(state.options),
             employer=employer,
             now=now,
+            content_type=result.headers.get("content-type"),
         )
         return Fetched(entries, outcome, snapshot, hint=server_hint(result.headers, None, now))
     parsed = parse_feed(

@@ -1,0 +1,172 @@
+"""Deciding what a text reports: requirements, scores, the winning match and its event.
+
+How one text is read::
+
+    triggers ──► negatives ──► requirements ──► best match ──► extraction
+    (regexes     (look-alikes   (a title, a      (score, then   (person, title,
+    per event)   drop them)     person nearby)   label order)   employers)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from models.names import company_key
+from sources.events.employers import _ARRIVALS, _company, _employers
+from sources.events.event import LANGUAGES, NONE, Event
+from sources.events.language import _language_scores
+from sources.events.people import _find_person, _new_title, _person_name
+from sources.events.reading import (
+    _Candidate,
+    _candidates,
+    _keyword_masks,
+    _near_title,
+    _Reading,
+    _title_before,
+)
+from sources.events.rules import _rules
+
+
+def _condition_met(reading: _Reading, candidate: _Candidate, condition: str) -> bool:
+    """Whether one of a trigger's requirements holds."""
+    if condition == "title":
+        return _near_title(reading, candidate)
+    if condition == "title_before":
+        return _title_before(reading, candidate)
+    has_person = _find_person(reading, candidate) is not None
+    if condition == "person":
+        return has_person
+    return condition != "title_or_person" or has_person or _near_title(reading, candidate)
+
+
+def _requirements_met(reading: _Reading, candidate: _Candidate) -> bool:
+    """Whether the words, title or person a trigger needs are there."""
+    near = candidate.trigger.near
+    if near is not None:
+        window = candidate.trigger.window or int(reading.rules.scoring["window"])
+        floor, ceiling = reading.sentence(candidate.start)
+        start, end = max(floor, candidate.start - window), min(ceiling, candidate.end + window)
+        if not near.search(reading.text, start, end):
+            return False
+    return all(_condition_met(reading, candidate, c) for c in candidate.trigger.requires if c)
+
+
+# ---------------------------------------------------------------- deciding
+
+
+def _score(reading: _Reading, candidate: _Candidate) -> float:
+    """How sure a trigger match makes us: its weight, plus bonuses for a person and a title."""
+    scoring = reading.rules.scoring
+    score = candidate.trigger.weight
+    if candidate.trigger.label != "company_news" and _find_person(reading, candidate):
+        score += float(scoring["person_bonus"])
+    if candidate.trigger.label == "job_change" and _near_title(reading, candidate):
+        score += float(scoring["title_bonus"])
+    return min(score, float(scoring["max_confidence"]))
+
+
+def _best(reading: _Reading, candidates: Sequence[_Candidate]) -> tuple[_Candidate, float] | None:
+    """The winning trigger match: highest score, then label priority, then first in the text."""
+    priority = list(reading.rules.scoring["priority"])
+    threshold = float(reading.rules.scoring["threshold"])
+    ranked = [
+        (score, -priority.index(c.trigger.label), -c.start, c)
+        for c in candidates
+        if _requirements_met(reading, c) and (score := _score(reading, c)) >= threshold
+    ]
+    if not ranked:
+        return None
+    score, *_, winner = max(ranked, key=lambda r: r[:3])
+    return winner, score
+
+
+def _refine_event(
+    reading: _Reading, candidate: _Candidate, title: str | None, new: str | None, old: str | None
+) -> str:
+    """Interim, board or promotion, when the words around an arrival say so."""
+    event = candidate.trigger.event
+    if event not in _ARRIVALS:
+        return event
+    floor, ceiling = reading.sentence(candidate.start)
+    title_end = reading.text.find(title, candidate.start) + len(title) if title else 0
+    around = reading.text[candidate.start : min(max(candidate.end, title_end) + 25, ceiling)]
+    role = f"{reading.text[candidate.start : candidate.end]} {title or ''}"
+    markers = reading.rules.markers
+    if markers["interim"].search(around):
+        return "interim"
+    if event == "board" or markers["board"].search(role):
+        return "board"
+    same_employer = bool(new and old and company_key(new) == company_key(old))
+    if same_employer or markers["promotion"].search(reading.text, floor, ceiling):
+        return "promotion"
+    return event
+
+
+def _job_change(reading: _Reading, candidate: _Candidate, score: float) -> Event:
+    """The event for a winning job-change trigger, with person, employers and title."""
+    person = _find_person(reading, candidate)
+    arrival = candidate.trigger.event in _ARRIVALS
+    title = _new_title(reading, candidate, person) if arrival else None
+    new, old = _employers(reading, candidate, person)
+    event = _refine_event(reading, candidate, title, new, old)
+    if event == "promotion":
+        new, old = new or old, old or new
+    return Event(
+        label="job_change",
+        event=event,
+        person=_person_name(person),
+        new_employer=new,
+        old_employer=old,
+        new_title=title,
+        confidence=round(score, 2),
+        language=reading.rules.language,
+        company=new or old,
+    )
+
+
+def _other_event(reading: _Reading, candidate: _Candidate, score: float) -> Event:
+    """The event for a winning award or company-news trigger."""
+    label = candidate.trigger.label
+    person = _find_person(reading, candidate) if label == "award" else None
+    return Event(
+        label=label,
+        event=candidate.trigger.event,
+        person=_person_name(person),
+        new_employer=None,
+        old_employer=None,
+        new_title=None,
+        confidence=round(score, 2),
+        language=reading.rules.language,
+        company=_company(reading, candidate) if label == "company_news" else None,
+    )
+
+
+def _classify(text: str, language: str) -> Event:
+    """What ``text`` reports, read with the rules of ``language``."""
+    reading = _Reading(text, _rules(language))
+    candidates = _candidates(reading)
+    reading.masks = _keyword_masks(reading, candidates)
+    best = _best(reading, candidates)
+    if best is None:
+        confidence = 0.6 if candidates else 0.9
+        return Event(NONE, None, None, None, None, None, confidence, language)
+    winner, score = best
+    if winner.trigger.label == "job_change":
+        return _job_change(reading, winner, score)
+    return _other_event(reading, winner, score)
+
+
+def classify(text: str, language: str | None = None) -> Event:
+    """What ``text`` reports: a job change, an award, company news, or none of these."""
+    text = " ".join(text.split())
+    if language in LANGUAGES:
+        return _classify(text, str(language))
+    scores = _language_scores(text)
+    detected, other = ("nl", "en") if scores["nl"] > scores["en"] else ("en", "nl")
+    event = _classify(text, detected)
+    if event.label != NONE or (scores[other][0] == 0 and scores[detected][0] > 0):
+        return event
+    # Mixed or too short to tell ("... uitgeroepen tot Business Woman of the Year"):
+    # the other language's rules get a turn.
+    second = _classify(text, other)
+    return second if second.label != NONE else event

@@ -1,0 +1,115 @@
+"""Where a person goes and where they come from; the company a piece of news is about.
+
+From the most telling cue down: the organisation that is the subject of the trigger
+("Acme names X"), the cues after it ("joins X", "bij X", "from X"), the organisation
+reporting the news ("KBC heeft ..."), and the one the person is introduced with
+("Aviva's X", "ex-Shell X").
+"""
+
+from __future__ import annotations
+
+import re
+
+from sources.events.people import _before_title_and_name
+from sources.events.reading import _Candidate, _Chunk, _Reading
+
+_ARRIVALS = frozenset({"appointment", "hire", "promotion", "interim", "board"})
+_ARTICLE = re.compile(r"(?:the|de|het|its)\s+", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:]")
+
+
+def _chunk_at(reading: _Reading, position: int) -> _Chunk | None:
+    """The name that starts at ``position``, perhaps after an article."""
+    article = _ARTICLE.match(reading.text, position)
+    starts = (position, article.end()) if article else (position,)
+    return next((c for c in reading.chunks if c.start in starts), None)
+
+
+def _cue_employers(
+    reading: _Reading, span: tuple[int, int], direction: str, person: _Chunk | None
+) -> dict[str, str]:
+    """Employers named after the cues ("joins X", "bij X", "from X") inside ``span``."""
+    slots: dict[str, str] = {}
+    for slot, cue in reading.rules.extraction.employer_cues:
+        target = direction if slot == "event" else slot
+        for m in cue.finditer(reading.text, *span):
+            chunk = _chunk_at(reading, m.end())
+            if chunk and chunk is not person and target not in slots:
+                slots[target] = chunk.text
+    return slots
+
+
+def _subject_employer(
+    reading: _Reading, position: int, floor: int, person: _Chunk | None
+) -> str | None:
+    """The organisation right before the trigger: "Barclays names ...", "X benoemt ..."."""
+    for chunk in reversed(reading.chunks):
+        if chunk.end <= position and chunk.start >= floor and chunk is not person:
+            gap = reading.text[chunk.end : position]
+            return chunk.text if len(gap) <= 25 and not _CLAUSE_BREAK.search(gap) else None
+    return None
+
+
+def _reporting_employer(
+    reading: _Reading, position: int, floor: int, person: _Chunk | None = None
+) -> str | None:
+    """The organisation that opens a sentence and reports: "Acme Inc said ...", "KBC heeft"."""
+    verb = reading.rules.extraction.reporting.search(reading.text, floor, position)
+    first = next((c for c in reading.chunks if c.start >= floor), None)
+    if verb and first and first is not person and first.end <= verb.start():
+        return first.text if first.start - floor <= 3 else None
+    return None
+
+
+def _affiliation(reading: _Reading, person: _Chunk | None) -> str | None:
+    """The organisation a person is introduced with: "Aviva's X", "ex-Shell X", "Shell CEO X"."""
+    if person is None:
+        return None
+    for chunk in reversed([c for c in reading.chunks if 0 <= person.start - c.end <= 40]):
+        introduces = chunk.possessive or chunk.former or _before_title_and_name(reading, chunk)
+        if introduces and not _CLAUSE_BREAK.search(reading.text, chunk.end, person.start):
+            return chunk.text
+    return None
+
+
+def _subject_is_employer(candidate: _Candidate, person: _Chunk | None) -> bool:
+    """Whether the name before the trigger is the employer: "Acme names X", "Acme ousts CEO"."""
+    subject = candidate.trigger.subject
+    person_after = person is not None and person.start >= candidate.start
+    if subject in ("none", "after"):
+        return True
+    if subject == "auto":
+        return person is None or person_after
+    return subject == "person" and person_after
+
+
+def _employers(
+    reading: _Reading, candidate: _Candidate, person: _Chunk | None
+) -> tuple[str | None, str | None]:
+    """(new employer, old employer) of a job change, from the most telling cue down."""
+    floor, ceiling = reading.sentence(candidate.start)
+    direction = "new" if candidate.trigger.event in _ARRIVALS else "old"
+    slots: dict[str, str] = {}
+    subject = _subject_employer(reading, candidate.start, floor, person)
+    if subject and _subject_is_employer(candidate, person):
+        slots[direction] = subject
+    for span in ((candidate.start, ceiling), (floor, candidate.start)):
+        for slot, name in _cue_employers(reading, span, direction, person).items():
+            slots.setdefault(slot, name)
+        reporter = _reporting_employer(reading, candidate.start, floor, person)
+        if reporter:
+            slots.setdefault(direction, reporter)
+    affiliation = _affiliation(reading, person)
+    if affiliation:
+        slots.setdefault("old", affiliation)
+    return slots.get("new"), slots.get("old")
+
+
+def _company(reading: _Reading, candidate: _Candidate) -> str | None:
+    """The company a piece of company news is about: the reporter, else the subject."""
+    floor, ceiling = reading.sentence(candidate.start)
+    reporter = _reporting_employer(reading, candidate.start, floor)
+    before = [c for c in reading.chunks if floor <= c.start and c.end <= candidate.start]
+    after = [c for c in reading.chunks if candidate.end <= c.start < ceiling]
+    chosen = before[-1] if before else after[0] if after else None
+    return reporter or (chosen.text if chosen else None)

@@ -1,0 +1,156 @@
+"""Who a trigger match is about, and the role they take up.
+
+A person is looked for where the trigger's subject says (before it, after it, inside it),
+never past the trigger's sentence and never across another trigger word, a clause break
+or a name that sits where an employer goes ("CFO van X").
+"""
+
+from __future__ import annotations
+
+import re
+
+from sources.events.reading import _bounds, _Candidate, _Chunk, _Reading
+
+_DETERMINERS = r"(?:(?:its|the|a|an|new|next|his|her|their|de|het|een|nieuwe|zijn|haar|hun)\s+)*"
+_AGENT = re.compile(r"\b(?:door|by)\s+(?:de\s+|het\s+|the\s+)?$", re.IGNORECASE)
+_TITLE_JOINT = re.compile(r"(?:\s*,\s*|\s+(?:and|en|&)\s+|\s*/\s*)(?:(?:a|an|the|its)\s+)?")
+_LETTER_RUN = re.compile(r"[^\W\d]+")
+_SHORT_GAP = re.compile(r"[\s'’\w<>]{0,15}")
+_AND = re.compile(r"\s+(?:and|en)\s+")
+
+
+def _gap_allows(reading: _Reading, start: int, end: int) -> bool:
+    """Whether the words between a trigger and a name keep the name in reach of the trigger."""
+    if end - start > 60:
+        return False
+    titles = [(s, e) for s, e in reading.titles if start <= s < end]
+    if any(start <= s < end for s, e in reading.masks if (s, e) not in reading.titles):
+        return False  # another trigger word comes first
+    if titles and titles[-1][1] < end - 1:
+        return False  # a title must come right before the name: "oil exec Woodburn"
+    gap = list(reading.text[start:end])
+    for s, e in titles:
+        gap[s - start : e - start] = " " * (e - s)
+    words = _LETTER_RUN.findall("".join(gap))
+    skip = reading.rules.extraction.skip_words
+    return ";" not in gap and all(w.casefold() in skip for w in words)
+
+
+def _person_after(reading: _Reading, position: int, limit: int) -> _Chunk | None:
+    """The first person named after ``position``, unless something else comes first."""
+    cursor = position
+    for chunk in reading.chunks:
+        if chunk.start < position or chunk.start >= limit:
+            continue
+        if not _gap_allows(reading, cursor, chunk.start):
+            return None
+        if chunk.person and not _before_title_and_name(reading, chunk):
+            return chunk
+        cursor = chunk.end + (2 if chunk.possessive else 0)
+    return None
+
+
+def _before_title_and_name(reading: _Reading, chunk: _Chunk) -> bool:
+    """True for "Sainsbury" in "Sainsbury CFO Rogers": an employer before a title and a name."""
+    for start, end in reading.titles:
+        between = reading.text[chunk.end : start]
+        if chunk.end <= start <= chunk.end + 12 and between.strip(" '’s-") == "":
+            return any(end <= c.start < end + 3 for c in reading.chunks)
+    return False
+
+
+def _person_before(reading: _Reading, position: int, floor: int) -> _Chunk | None:
+    """The nearest person named before ``position`` in its sentence."""
+    for chunk in reversed(reading.chunks):
+        if chunk.end > position or chunk.end < floor:
+            continue
+        if _AGENT.search(reading.text, max(0, chunk.start - 12), chunk.start):
+            continue  # "door de Kroon benoemd": who appoints, not who is appointed
+        if chunk.person and not _in_employer_slot(reading, chunk, position):
+            return chunk
+    return None
+
+
+def _in_employer_slot(reading: _Reading, chunk: _Chunk, position: int) -> bool:
+    """True for a name where an employer goes: "CFO van X ...", "X chief ... to step down"."""
+    before = reading.text[max(0, chunk.start - 40) : chunk.start]
+    after_title = any(0 <= chunk.start - end <= 12 for _, end in reading.titles)
+    if after_title and reading.rules.extraction.affiliation_before.search(before):
+        return True
+    return any(
+        chunk.end <= start < position
+        and _SHORT_GAP.fullmatch(reading.text, chunk.end, start) is not None
+        and not any(chunk.end < c.start and c.end <= start for c in reading.chunks)
+        and not any(end <= c.start and c.end <= position and c.person for c in reading.chunks)
+        for start, end in reading.titles
+    )
+
+
+def _person_inside(reading: _Reading, start: int, end: int) -> _Chunk | None:
+    """The first person named inside a trigger match ("stelt Jan Smit aan als")."""
+    return next((c for c in reading.chunks if start <= c.start and c.end <= end and c.person), None)
+
+
+def _find_person(reading: _Reading, candidate: _Candidate) -> _Chunk | None:
+    """The person a trigger match is about, looked for where its subject says."""
+    if candidate not in reading.persons:
+        reading.persons[candidate] = _look_for_person(reading, candidate)
+    return reading.persons[candidate]
+
+
+def _look_for_person(reading: _Reading, candidate: _Candidate) -> _Chunk | None:
+    """The person a trigger match is about, found without the cache."""
+    floor, ceiling = _bounds(reading, candidate)
+    subject = candidate.trigger.subject
+    if subject == "none":
+        return None
+    if subject in ("after", "passive"):
+        return _person_after(reading, candidate.end, ceiling)
+    if subject == "auto":  # "Acme named X", "stelt X aan als", else "X was named"
+        found = _person_after(reading, candidate.end, ceiling)
+        found = found or _person_inside(reading, candidate.start, candidate.end)
+        return found or _person_before(reading, candidate.start, floor)
+    found = _person_before(reading, candidate.start, floor)
+    if found is None and reading.rules.extraction.inversion:
+        found = _person_after(reading, candidate.end, ceiling)  # "Na zes jaar vertrekt X"
+    return found or _person_inside(reading, candidate.start, candidate.end)
+
+
+def _person_name(chunk: _Chunk | None) -> str | None:
+    """A person's name as written; several people joined with "; "."""
+    if chunk is None:
+        return None
+    return "; ".join(part.strip() for part in _AND.split(chunk.text))
+
+
+# ---------------------------------------------------------------- titles
+
+
+def _new_title(reading: _Reading, candidate: _Candidate, person: _Chunk | None) -> str | None:
+    """The role taken up: after "as"/"tot"/"to", else right after the person, else nearest."""
+    _, ceiling = reading.sentence(candidate.start)
+    former = reading.rules.extraction.former
+    after = [
+        (s, e)
+        for s, e in reading.titles
+        if candidate.start <= s < ceiling and not former.search(reading.text, max(0, s - 12), s)
+    ]
+    cue = re.compile(rf"(?:{reading.rules.extraction.title_cue.pattern})\s+{_DETERMINERS}$", re.I)
+    window = int(reading.rules.scoring["window"])
+    chosen = (
+        next(
+            (t for t in after if cue.search(reading.text, max(candidate.start, t[0] - 30), t[0])),
+            None,
+        )
+        or next((t for t in after if person and person.end <= t[0] <= person.end + 8), None)
+        or next((t for t in after if t[0] < candidate.end + window), None)
+    )
+    return _extend_title(reading, *chosen) if chosen else None
+
+
+def _extend_title(reading: _Reading, start: int, end: int) -> str:
+    """A title with the titles joined to it: "chairman and chief executive officer"."""
+    starts = {s: e for s, e in reading.titles}
+    while (joint := _TITLE_JOINT.match(reading.text, end)) and joint.end() in starts:
+        end = starts[joint.end()]
+    return reading.text[start:end].strip()

@@ -1,0 +1,240 @@
+"""One text read with one language's rules: sentences, titles, names and trigger matches.
+
+A ``_Reading`` finds sentences, job titles and name runs lazily and caches them, so the
+later stages (people, employers, deciding) ask for them as often as they like. Trigger
+matches that a negative rules out never become candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from sources.events.regex import _UPPER
+from sources.events.rules import _Rules, _Trigger
+
+_INFLECTIONS = ("s", "es", "ed", "d", "ing", "t", "en", "e", "er", "n")
+_SENTENCE_END = re.compile(rf"(?<=[a-z0-9)\"'’])[.!?]\s+(?=[{_UPPER}\"'‘“])")
+_ABBREVIATIONS = frozenset({"inc.", "co.", "corp.", "ltd.", "jr.", "sr.", "n.v.", "b.v.", "st."})
+_CAMEL = re.compile(rf"[{_UPPER}]{{2,}}[a-z]{{2}}")  # "JPMorgan", not "McClymont"
+_POSSESSIVE = re.compile(r"['’]s?\b")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """A run of capitalised words: the name of a person or of an organisation."""
+
+    start: int
+    end: int
+    text: str
+    org: bool
+    person: bool
+    possessive: bool
+    former: bool
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """One trigger match that survived the negatives."""
+
+    trigger: _Trigger
+    start: int
+    end: int
+
+
+@dataclass
+class _Reading:
+    """One text read with one language's rules; sentences, titles and names found lazily."""
+
+    text: str
+    rules: _Rules
+    masks: list[tuple[int, int]] = field(default_factory=list)
+    persons: dict[_Candidate, _Chunk | None] = field(default_factory=dict)
+    _sentences: list[tuple[int, int]] | None = None
+    _titles: list[tuple[int, int]] | None = None
+    _chunks: list[_Chunk] | None = None
+
+    @property
+    def caps(self) -> bool:
+        """Whether the text is an all-capitals wire headline."""
+        return self.text.isupper()
+
+    @property
+    def titles(self) -> list[tuple[int, int]]:
+        """Spans of job titles."""
+        if self._titles is None:
+            stems, folded = self.rules.compound_stems, self.text.casefold()
+            compounds = stems is None or any(stem in folded for stem in stems)
+            regex = self.rules.title if compounds else self.rules.title_plain
+            self._titles = [m.span() for m in regex.finditer(self.text)]
+        return self._titles
+
+    @property
+    def chunks(self) -> list[_Chunk]:
+        """Names, found with titles, trigger words and barrier words blanked out."""
+        if self._chunks is None:
+            self._chunks = _find_chunks(self)
+        return self._chunks
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        """The span of the sentence around ``position``."""
+        if self._sentences is None:
+            ends = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(self.text)]
+            starts = [0, *(end for _, end in ends)]
+            stops = [*(start for start, _ in ends), len(self.text)]
+            self._sentences = list(zip(starts, stops, strict=True))
+        return next((span for span in self._sentences if position < span[1]), self._sentences[-1])
+
+
+def _find_chunks(reading: _Reading) -> list[_Chunk]:
+    """Name runs in a text whose titles, trigger words and barrier words are blanked out."""
+    spec = reading.rules.extraction
+    barrier = spec.barrier_caps if reading.caps else spec.barrier
+    chars = list(reading.text)
+    for start, end in [
+        *reading.titles,
+        *reading.masks,
+        *(m.span() for m in barrier.finditer(reading.text)),
+    ]:
+        chars[start:end] = "|" * (end - start)
+    masked = "".join(chars)
+    chunks: list[_Chunk] = []
+    for m in spec.chunk.finditer(masked):
+        ticker = masked[m.start() - 1 : m.start()] == "<" and masked[m.end() : m.end() + 1] == ">"
+        if ticker and m.group(0).isupper() and len(m.group(0)) <= 6:
+            continue  # a stock ticker: "<AXP>"
+        text = _trim(m.group(0))
+        if _is_adjective(reading, text, m.start()):
+            continue  # "Het Rotterdamse architectenbureau": not a name
+        if text and not barrier.fullmatch(text) and text.casefold() not in spec.particles:
+            chunks.extend(
+                _chunk(reading, part, m.start() + at) for part, at in _split(reading, text)
+            )
+    return chunks
+
+
+def _is_adjective(reading: _Reading, text: str, start: int) -> bool:
+    """Whether a capitalised word is an adjective before a noun: "Belgische topvrouw"."""
+    adjective = reading.rules.extraction.adjective
+    following = reading.text[start + len(text) : start + len(text) + 2]
+    return adjective is not None and bool(adjective.fullmatch(text)) and following[1:].islower()
+
+
+def _trim(text: str) -> str:
+    """A name run without a sentence-final full stop or a dangling hyphen ("KPN-topman")."""
+    text = text.rstrip("-")
+    last = text.rsplit(None, 1)[-1].casefold() if text else ""
+    initial = len(last) == 2 or (len(last) > 2 and last[-3] == ".")
+    if text.endswith(".") and last not in _ABBREVIATIONS and not initial:
+        text = text[:-1]
+    return text
+
+
+def _split(reading: _Reading, text: str) -> Iterator[tuple[str, int]]:
+    """ "Jan de Vries van ING" as "Jan de Vries" and "ING"; "Jan van Dijk" stays whole."""
+    for m in reading.rules.extraction.affiliation.finditer(text):
+        left = text[: m.start()]
+        if len(left.split()) >= 2 and not _is_org(reading, left):
+            yield left, 0
+            yield text[m.end() :], m.end()
+            return
+    yield text, 0
+
+
+def _is_org(reading: _Reading, text: str) -> bool:
+    """Whether a name run looks like an organisation rather than a person."""
+    spec = reading.rules.extraction
+    tokens = [t.strip(".,'’") for t in text.split()]
+    folded = [t.casefold() for t in tokens]
+    if any(t in spec.org_words or t + "." in spec.org_words for t in folded):
+        return True
+    if any(t.endswith(spec.org_suffixes) for t in folded) or "&" in text:
+        return True
+    if any(ch.isdigit() for ch in text):
+        return True
+    if any(_CAMEL.match(t) for t in tokens):
+        return True
+    return not reading.caps and any(
+        len(t) >= 2 and t.isupper() and "." not in t and t not in ("II", "III", "IV")
+        for t in tokens
+    )
+
+
+def _chunk(reading: _Reading, text: str, start: int) -> _Chunk:
+    """A name run, classified."""
+    spec = reading.rules.extraction
+    end = start + len(text)
+    former = bool(spec.former.search(reading.text[max(0, start - 25) : start]))
+    possessive = bool(_POSSESSIVE.match(reading.text, end))
+    org = _is_org(reading, text) or former or reading.text[start - 1 : start] == "<"
+    words = [w for w in text.split() if w[:1].isupper()]
+    named = any(w.casefold() not in spec.particles for w in words)
+    person = not org and named and 1 <= len(words) <= 5 and not possessive
+    return _Chunk(start, end, text, org, person, possessive, former)
+
+
+# ---------------------------------------------------------------- triggers
+
+
+def _candidates(reading: _Reading) -> list[_Candidate]:
+    """Trigger matches of every label that no negative rules out."""
+    found: list[_Candidate] = []
+    blocked_labels: set[str] = set()
+    blocked: list[tuple[frozenset[str], int, int]] = []
+    for owner, m in reading.rules.scanner.matches(reading.text):
+        if isinstance(owner, _Trigger):
+            found.append(_Candidate(owner, m.start(), m.end()))
+        elif owner.scope == "text":
+            blocked_labels |= owner.labels
+        elif owner.scope == "sentence":
+            blocked.append((owner.labels, *reading.sentence(m.start())))
+        else:
+            blocked.append((owner.labels, m.start(), max(m.end(), m.start() + 1)))
+    return [
+        c
+        for c in found
+        if c.trigger.label not in blocked_labels
+        and not any(
+            c.trigger.label in labels and start < c.end and c.start < end
+            for labels, start, end in blocked
+        )
+    ]
+
+
+def _keyword_masks(reading: _Reading, candidates: Iterable[_Candidate]) -> list[tuple[int, int]]:
+    """Spans of the trigger words themselves ("Names", "Appoints"), so they are not names."""
+    masks = []
+    for candidate in candidates:
+        keywords = candidate.trigger.keywords
+        for token in _WORD.finditer(reading.text[candidate.start : candidate.end]):
+            word = token.group(0).casefold()
+            if word in keywords or any(word.removesuffix(s) in keywords for s in _INFLECTIONS):
+                masks.append((candidate.start + token.start(), candidate.start + token.end()))
+    return masks
+
+
+def _bounds(reading: _Reading, candidate: _Candidate) -> tuple[int, int]:
+    """Where to look for what belongs to a trigger match: its sentence, or its own window."""
+    floor, ceiling = reading.sentence(candidate.start)
+    if candidate.trigger.window is not None:
+        floor = max(floor, candidate.start - candidate.trigger.window)
+        ceiling = min(ceiling, candidate.end + candidate.trigger.window)
+    return floor, ceiling
+
+
+def _near_title(reading: _Reading, candidate: _Candidate) -> bool:
+    """Whether a job title is within the scoring window of a trigger match, in its sentence."""
+    window = int(reading.rules.scoring["window"])
+    floor, ceiling = reading.sentence(candidate.start)
+    return any(
+        start < candidate.end + window and candidate.start - window < end
+        for start, end in reading.titles
+        if floor <= start < ceiling
+    )
+
+
+def _title_before(reading: _Reading, candidate: _Candidate) -> bool:
+    """Whether a job title ends right before a trigger match ("directeur a.i.")."""
+    return any(0 <= candidate.start - end <= 2 for _, end in reading.titles)
