@@ -122,3 +122,18 @@ def test_no_record_comes_from_a_reserved_address(path: Path) -> None:
     assert reserved
     taken = [row["id"] for row in records(path) if row["source"].rstrip("/") in reserved]
     assert not taken
+    # Nor another address of the same page (same host and path, other query or suffix).
+    stems = {stem_of(address) for address in reserved}
+    assert not [row["id"] for row in records(path) if stem_of(row["source"]) in stems]
+
+
+def stem_of(address: str) -> tuple[str, str]:
+    path = urlsplit(address).path.rstrip("/").lower()
+    for suffix in ("/index.html", ".html", ".htm", ".aspx", ".ece", ".php"):
+        path = path.removesuffix(suffix)
+    return host_of(address), path
+
+
+def test_stem_of_ignores_query_suffix_and_www() -> None:
+    assert stem_of("https://www.Example.nl/a/b.html?x=1") == stem_of("http://example.nl/a/b/")
+    assert stem_of("https://example.nl/a/b") != stem_of("https://example.nl/a/c")
