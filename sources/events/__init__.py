@@ -2,7 +2,9 @@
 
 ``classify`` reads a headline, sentence or short passage and says what happened (a
 person's job change, an award, news about a company) and, when the text says so, who
-it is about, where they go, where they come from and in which role. The rules are
+it is about, where they go, where they come from and in which role; ``events_in`` gives
+every event of a text (one per sentence that reports one; a line break separates texts
+read apart, such as a feed item's title and summary), best first. The rules are
 data, one TOML file per language in ``sources/rules`` (the format is described at the
 top of ``en.toml``): trigger phrases per label and event, job titles, negatives and
 extraction cues. They are compiled once, on first use, and applied; nothing else is
@@ -20,8 +22,8 @@ from English, ``event`` the ``Event`` every reading ends in. Imports run one way
 event, regex → rules → language, reading → people → employers → classify.
 """
 
-from sources.events.classify import classify
+from sources.events.classify import classify, events_in
 from sources.events.event import LANGUAGES, NONE, Event
 from sources.events.language import detect_language
 
-__all__ = ["LANGUAGES", "NONE", "Event", "classify", "detect_language"]
+__all__ = ["LANGUAGES", "NONE", "Event", "classify", "detect_language", "events_in"]

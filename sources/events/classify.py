@@ -10,8 +10,10 @@ How one text is read::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from models.names import company_key
+from models.names import company_key, fold
+from sources.events.calibration import calibrated
 from sources.events.employers import _ARRIVALS, _company, _employers
 from sources.events.event import LANGUAGES, NONE, Event
 from sources.events.language import _language_scores
@@ -141,32 +143,96 @@ def _other_event(reading: _Reading, candidate: _Candidate, score: float) -> Even
     )
 
 
-def _classify(text: str, language: str) -> Event:
-    """What ``text`` reports, read with the rules of ``language``."""
+def _event(reading: _Reading, winner: _Candidate, score: float) -> Event:
+    """The event a winning trigger match reports, its confidence calibrated."""
+    if winner.trigger.label == "job_change":
+        event = _job_change(reading, winner, score)
+    else:
+        event = _other_event(reading, winner, score)
+    return replace(event, confidence=calibrated(event.label, score))
+
+
+def _read(text: str, language: str) -> tuple[list[Event], bool]:
+    """The events of one text, one per sentence that reports one; and whether any trigger
+    matched at all."""
     reading = _Reading(text, _rules(language))
     candidates = _candidates(reading)
     reading.masks = _keyword_masks(reading, candidates)
-    best = _best(reading, candidates)
-    if best is None:
-        confidence = 0.6 if candidates else 0.9
-        return Event(NONE, None, None, None, None, None, confidence, language)
-    winner, score = best
-    if winner.trigger.label == "job_change":
-        return _job_change(reading, winner, score)
-    return _other_event(reading, winner, score)
+    by_sentence: dict[tuple[int, int], list[_Candidate]] = {}
+    for candidate in candidates:
+        by_sentence.setdefault(reading.sentence(candidate.start), []).append(candidate)
+    events = [
+        _event(reading, *best)
+        for group in by_sentence.values()
+        if (best := _best(reading, group)) is not None
+    ]
+    return events, bool(candidates)
+
+
+def _read_any_language(text: str, language: str | None) -> tuple[list[Event], bool, str]:
+    """The events of one text in the language given, else the one its words suggest."""
+    if language in LANGUAGES:
+        return (*_read(text, str(language)), str(language))
+    scores = _language_scores(text)
+    detected, other = ("nl", "en") if scores["nl"] > scores["en"] else ("en", "nl")
+    events, matched = _read(text, detected)
+    if events or (scores[other][0] == 0 and scores[detected][0] > 0):
+        return events, matched, detected
+    # Mixed or too short to tell ("... uitgeroepen tot Business Woman of the Year"):
+    # the other language's rules get a turn.
+    second, matched_second = _read(text, other)
+    if second:
+        return second, True, other
+    return events, matched or matched_second, detected
+
+
+def _same_news(kept: Event, other: Event) -> bool:
+    """Whether two events are one piece of news told twice (a headline and its summary):
+    one person's job change or award, or the same kind of news about one company."""
+    if kept.label != other.label:
+        return False
+    if kept.label != "company_news" and other.person:
+        return fold(kept.person or "") == fold(other.person)
+    return kept.event == other.event and other.company in (None, kept.company)
+
+
+def _merged(events: Sequence[Event]) -> list[Event]:
+    """Events best first, a piece of news told twice kept once, its gaps filled."""
+    ordered = sorted(events, key=lambda e: -e.confidence)  # stable: text order within a tie
+    kept: list[Event] = []
+    for event in ordered:
+        twin = next((i for i, k in enumerate(kept) if _same_news(k, event)), None)
+        if twin is None:
+            kept.append(event)
+        else:
+            kept[twin] = _filled(kept[twin], event)
+    return kept
+
+
+def _filled(kept: Event, other: Event) -> Event:
+    """``kept`` with the parts it misses taken from ``other``."""
+    parts = ("person", "new_employer", "old_employer", "new_title", "company")
+    return replace(kept, **{p: getattr(kept, p) or getattr(other, p) for p in parts})
+
+
+def _readings(text: str, language: str | None) -> list[tuple[list[Event], bool, str]]:
+    """Each line of ``text`` read apart: a line break separates a feed item's title and
+    summary, so a name or an employer never runs from one into the next."""
+    parts = [" ".join(line.split()) for line in text.splitlines()]
+    return [_read_any_language(part, language) for part in parts if part]
+
+
+def events_in(text: str, language: str | None = None) -> list[Event]:
+    """Every event ``text`` reports, best first; empty when it reports none."""
+    return _merged([event for found, _, _ in _readings(text, language) for event in found])
 
 
 def classify(text: str, language: str | None = None) -> Event:
-    """What ``text`` reports: a job change, an award, company news, or none of these."""
-    text = " ".join(text.split())
-    if language in LANGUAGES:
-        return _classify(text, str(language))
-    scores = _language_scores(text)
-    detected, other = ("nl", "en") if scores["nl"] > scores["en"] else ("en", "nl")
-    event = _classify(text, detected)
-    if event.label != NONE or (scores[other][0] == 0 and scores[detected][0] > 0):
-        return event
-    # Mixed or too short to tell ("... uitgeroepen tot Business Woman of the Year"):
-    # the other language's rules get a turn.
-    second = _classify(text, other)
-    return second if second.label != NONE else event
+    """What ``text`` reports: its best job change, award or company news, or none of these."""
+    readings = _readings(text, language)
+    events = _merged([event for found, _, _ in readings for event in found])
+    if events:
+        return events[0]
+    confidence = 0.6 if any(matched for _, matched, _ in readings) else 0.9
+    said = readings[0][2] if readings else str(language if language in LANGUAGES else "en")
+    return Event(NONE, None, None, None, None, None, confidence, said)

@@ -18,6 +18,8 @@ _LETTER_RUN = re.compile(r"[^\W\d]+")
 _SHORT_GAP = re.compile(r"[\s'’\w<>]{0,15}")
 _AND = re.compile(r"\s+(?:and|en)\s+")
 
+_STOP = re.compile(r"[.;!?]")
+
 
 def _gap_allows(reading: _Reading, start: int, end: int) -> bool:
     """Whether the words between a trigger and a name keep the name in reach of the trigger."""
@@ -55,7 +57,10 @@ def _before_title_and_name(reading: _Reading, chunk: _Chunk) -> bool:
     for start, end in reading.titles:
         between = reading.text[chunk.end : start]
         if chunk.end <= start <= chunk.end + 12 and between.strip(" '’s-") == "":
-            return any(end <= c.start < end + 3 for c in reading.chunks)
+            return any(
+                end <= c.start < end + 3 and not _STOP.search(reading.text, end, c.start)
+                for c in reading.chunks
+            )
     return False
 
 

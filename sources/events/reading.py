@@ -15,7 +15,16 @@ from sources.events.regex import _UPPER
 from sources.events.rules import _Rules, _Trigger
 
 _INFLECTIONS = ("s", "es", "ed", "d", "ing", "t", "en", "e", "er", "n")
-_SENTENCE_END = re.compile(rf"(?<=[a-z0-9)\"'’])[.!?]\s+(?=[{_UPPER}\"'‘“])")
+_HONORIFICS = (
+    *("Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr"),
+    *("dhr", "mevr", "drs", "dr", "ir", "mr", "prof"),
+)
+_NOT_AN_END = "".join(rf"(?<!\b{word})" for word in _HONORIFICS)
+# A full stop ends a sentence unless it closes an initial ("J. Smit", "L.K. Evans") or an
+# honorific; a semicolon always does, so "A wordt CEO; B vertrekt" is two sentences.
+_SENTENCE_END = re.compile(
+    rf"(?<=[\w)\"'’%]){_NOT_AN_END}(?<![\s.(-][^\W\d_])[.!?]\s+(?=[{_UPPER}\"'‘“\d])|;\s+"
+)
 _ABBREVIATIONS = frozenset({"inc.", "co.", "corp.", "ltd.", "jr.", "sr.", "n.v.", "b.v.", "st."})
 _CAMEL = re.compile(rf"[{_UPPER}]{{2,}}[a-z]{{2}}")  # "JPMorgan", not "McClymont"
 _POSSESSIVE = re.compile(r"['’]s?\b")
@@ -97,6 +106,7 @@ def _find_chunks(reading: _Reading) -> list[_Chunk]:
         *reading.titles,
         *reading.masks,
         *(m.span() for m in barrier.finditer(reading.text)),
+        *((m.start(), m.start() + 1) for m in _SENTENCE_END.finditer(reading.text)),
     ]:
         chars[start:end] = "|" * (end - start)
     masked = "".join(chars)

@@ -45,6 +45,33 @@ def test_classify_reads_json_lines_and_reports_bad_ones(tmp_path: Path) -> None:
     assert (out[2]["id"], out[2]["label"]) == ("b", "none")
 
 
+def test_classify_lists_every_event_and_keeps_the_best_at_the_top(tmp_path: Path) -> None:
+    lines = "\n".join(
+        [
+            json.dumps(
+                {"id": "two", "text": "Jan Jansen wordt CEO van Philips; Piet Bos vertrekt."}
+            ),
+            json.dumps(
+                {
+                    "id": "apart",
+                    "title": "Nieuwe directeur bij ZeelandSoftware",
+                    "summary": "Ruben Smits wordt per 1 april directeur bij Acme.",
+                }
+            ),
+            json.dumps({"id": "none", "text": "Het regent in Zeeland.", "language": "nl"}),
+        ]
+    )
+    out = {
+        line["id"]: line
+        for line in map(json.loads, run(tmp_path, "classify", stdin=lines).splitlines())
+    }
+    two = out["two"]
+    assert [e["person"] for e in two["events"]] == ["Jan Jansen", "Piet Bos"]
+    assert (two["person"], two["new_title"]) == ("Jan Jansen", "CEO")
+    assert "ZeelandSoftware Ruben Smits" not in json.dumps(out["apart"])
+    assert out["none"]["label"] == "none" and out["none"]["events"] == []
+
+
 def test_check_source_shows_what_would_be_detected_and_writes_nothing(tmp_path: Path) -> None:
     site = SiteServer({"/feed.xml": (FEED, "application/rss+xml")})
     site.start()

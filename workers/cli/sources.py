@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
@@ -14,6 +15,9 @@ from workers.cli.common import console, open_app, run_import, utc_now
 from workers.db import transaction
 from workers.services.directory import SOURCE_KINDS
 from workers.services.listings import list_sources
+
+if TYPE_CHECKING:
+    from sources.events import Event
 
 
 @click.group("sources", invoke_without_command=True)
@@ -143,34 +147,52 @@ def check_source(ctx: click.Context, url: str, kind: str) -> None:
 
 @click.command("classify")
 def classify_command() -> None:
-    """Classify JSON lines {"id", "text", "language"} from stdin; one JSON line out each."""
-    from sources.events import classify
+    """Classify JSON lines {"id", "text" or "title" and "summary", "language"} from stdin.
+
+    One JSON line out each: the best event's fields at the top level and every event of
+    the text, best first, in ``events``.
+    """
+    from sources.events import classify, events_in
 
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
-            text = record["text"]
-            if not isinstance(text, str):
-                raise TypeError("text must be a string")
-        except (ValueError, KeyError, TypeError) as exc:
+            text = _text_of(record)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             click.echo(json.dumps({"line": number, "error": f"bad input: {exc}"}))
             continue
-        event = classify(text, record.get("language"))
+        language = record.get("language")
+        events = events_in(text, language)
+        best = events[0] if events else classify(text, language)
+        fields = _event_fields(best)
         click.echo(
             json.dumps(
-                {
-                    "id": record.get("id"),
-                    "label": event.label,
-                    "event": event.event,
-                    "person": event.person,
-                    "new_employer": event.new_employer,
-                    "old_employer": event.old_employer,
-                    "new_title": event.new_title,
-                    "confidence": event.confidence,
-                    "language": event.language,
-                },
+                {"id": record.get("id"), **fields, "events": [_event_fields(e) for e in events]},
                 ensure_ascii=False,
             )
         )
+
+
+def _text_of(record: dict[str, object]) -> str:
+    """The text of an input line: its ``text``, or its ``title`` and ``summary`` read apart."""
+    parts = [record["text"]] if "text" in record else [record.get("title"), record.get("summary")]
+    if not all(isinstance(p, str | None) for p in parts) or not any(parts):
+        raise TypeError("text (or title and summary) must be strings")
+    return "\n".join(str(p) for p in parts if p)
+
+
+def _event_fields(event: Event) -> dict[str, object]:
+    """The fields of one event as ``keepwarm classify`` prints them."""
+    return {
+        "label": event.label,
+        "event": event.event,
+        "person": event.person,
+        "new_employer": event.new_employer,
+        "old_employer": event.old_employer,
+        "new_title": event.new_title,
+        "company": event.company,
+        "confidence": event.confidence,
+        "language": event.language,
+    }
