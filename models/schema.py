@@ -208,6 +208,8 @@ class Item(Base):
     published_at: Mapped[datetime | None]
     fetched_at: Mapped[datetime]
     detected_at: Mapped[datetime | None] = mapped_column(index=True)
+    queued_at: Mapped[datetime | None] = mapped_column(index=True)
+    """When the scheduler last enqueued this owed work: its lease (see scheduler)."""
 
 
 class Signal(Base):
@@ -231,6 +233,8 @@ class Signal(Base):
     occurred_at: Mapped[datetime]
     created_at: Mapped[datetime]
     planned_at: Mapped[datetime | None] = mapped_column(index=True)
+    queued_at: Mapped[datetime | None] = mapped_column(index=True)
+    """When the scheduler last enqueued this owed work: its lease (see scheduler)."""
 
 
 class SignalEvidence(Base):
@@ -267,6 +271,8 @@ class Vacancy(Base):
     matched_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    queued_at: Mapped[datetime | None] = mapped_column(index=True)
+    """When the scheduler last enqueued this owed work: its lease (see scheduler)."""
 
 
 class Moment(Base):
@@ -298,6 +304,8 @@ class Moment(Base):
     routed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     feedback: Mapped[str | None] = mapped_column(Text)
+    queued_at: Mapped[datetime | None] = mapped_column(index=True)
+    """When the scheduler last enqueued this owed work: its lease (see scheduler)."""
     """What the recruiter said when closing it (why it was not relevant)."""
 
     member: Mapped[Member] = relationship()
@@ -347,6 +355,8 @@ class Delivery(Base):
     """Failures are retried until then (a day after creation or a manual retry), then dead."""
     alerted_at: Mapped[datetime | None]
     """When the operator was told this delivery is dead."""
+    queued_at: Mapped[datetime | None] = mapped_column(index=True)
+    """When the scheduler last enqueued this owed work: its lease (see scheduler)."""
 
     moment: Mapped[Moment] = relationship()
 

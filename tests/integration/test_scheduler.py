@@ -5,11 +5,13 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+from sqlalchemy import update
+
 from models.schema import Item, Source
 from tests.integration.conftest import NOW
 from workers.app import App
 from workers.db import transaction
-from workers.services.scheduler import Enqueue, claim_due_sources, tick
+from workers.services.scheduler import CLAIM_BATCH, Enqueue, claim_due_sources, tick
 
 
 class Recorder:
@@ -56,3 +58,51 @@ def test_work_the_broker_lost_is_found_again_after_the_grace_period(app: App) ->
     later = Recorder()
     tick(app, NOW + timedelta(minutes=10), later.enqueue())
     assert later.sent == {"detect": [1]}
+
+
+def add_backlog(app: App, items: int) -> None:
+    add_sources(app, 1)
+    with transaction(app.sessions) as session:
+        session.add_all(
+            Item(source_id=1, key=f"k{i}", title="t", fetched_at=NOW) for i in range(items)
+        )
+
+
+def test_a_backlog_is_sent_once_per_lease_not_once_per_tick(app: App) -> None:
+    add_backlog(app, 3 * CLAIM_BATCH)
+    queue = Recorder()  # nothing takes the messages: the worst case, a stalled pipeline
+    for minute in range(6, 30):  # a tick a minute for 24 minutes, grace (lease) 5 minutes
+        tick(app, NOW + timedelta(minutes=minute), queue.enqueue())
+    sent = queue.sent["detect"]
+    # Before leases, each tick sent CLAIM_BATCH: 24 ticks would have queued 12,000
+    # messages; leased, a batch is sent again only once its lease ran out (every 5 minutes).
+    assert 4 * CLAIM_BATCH <= len(sent) <= 5 * CLAIM_BATCH
+
+
+def test_leased_work_is_sent_again_only_when_still_owed_after_the_lease(app: App) -> None:
+    add_backlog(app, 3)
+    first, within, after = Recorder(), Recorder(), Recorder()
+    tick(app, NOW + timedelta(minutes=10), first.enqueue())
+    tick(app, NOW + timedelta(minutes=12), within.enqueue())
+    with transaction(app.sessions) as session:
+        session.get_one(Item, 1).detected_at = NOW + timedelta(minutes=13)
+    tick(app, NOW + timedelta(minutes=16), after.enqueue())
+    assert sorted(first.sent["detect"]) == [1, 2, 3]
+    assert "detect" not in within.sent  # leased: its messages may still be in the queue
+    assert sorted(after.sent["detect"]) == [2, 3]  # lost with the broker: sent again
+
+
+def test_a_backlog_is_drained_at_the_pace_the_workers_take_it(app: App) -> None:
+    add_backlog(app, 2 * CLAIM_BATCH)
+    queue = Recorder()
+    tick(app, NOW + timedelta(minutes=10), queue.enqueue())
+    taken = queue.sent["detect"][: CLAIM_BATCH // 2]
+    with transaction(app.sessions) as session:
+        session.execute(
+            update(Item).where(Item.id.in_(taken)).values(detected_at=NOW + timedelta(minutes=10))
+        )
+    more = Recorder()
+    tick(app, NOW + timedelta(minutes=11), more.enqueue())
+    # As many as were taken are sent; none of those still in the queue again.
+    assert len(more.sent["detect"]) == CLAIM_BATCH // 2
+    assert not set(more.sent["detect"]) & set(queue.sent["detect"])

@@ -1,8 +1,9 @@
 """The scheduler's tick: claim due sources and re-derive every piece of owed work.
 
 The database is the record; a tick enqueues what it says is owed, so work lost
-by the broker is found again. Safe to run in two schedulers at once: due sources
-are claimed with row locks that skip rows another scheduler holds.
+by the broker is found again, and leases what it enqueued (``queued_at``), so a
+backlog is not enqueued again on every tick. Safe to run in two schedulers at once:
+due sources and owed rows are claimed with row locks that skip rows another holds.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from models.schema import Delivery, Item, Moment, Signal, Source, Vacancy
 from workers import events
@@ -65,80 +67,101 @@ def tick(
         enqueue.route(moment_id)
         sent += 1
     stale = now - grace
-    with app.sessions() as session:
-        owed: list[tuple[Callable[[int], object], list[int]]] = [
-            (
-                enqueue.detect,
-                list(
-                    session.scalars(
-                        select(Item.id)
-                        .where(Item.detected_at.is_(None), Item.fetched_at <= stale)
-                        .limit(CLAIM_BATCH)
-                    )
-                ),
-            ),
-            (
-                enqueue.plan,
-                list(
-                    session.scalars(
-                        select(Signal.id)
-                        .where(Signal.planned_at.is_(None), Signal.created_at <= stale)
-                        .limit(CLAIM_BATCH)
-                    )
-                ),
-            ),
-            (
-                enqueue.route,
-                list(
-                    session.scalars(
-                        select(Moment.id)
-                        .where(
-                            (
-                                (Moment.status == "pending")
-                                & (Moment.created_at <= stale)
-                                & (Moment.not_before <= now)
-                            )
-                            | ((Moment.status == "deferred") & (Moment.not_before <= now))
-                        )
-                        .order_by(Moment.priority.desc(), Moment.id)
-                        .limit(CLAIM_BATCH)
-                    )
-                ),
-            ),
-            (
-                enqueue.match,
-                list(
-                    session.scalars(
-                        select(Vacancy.id)
-                        .where(
-                            Vacancy.status == "open",
-                            Vacancy.matched_at.is_(None),
-                            Vacancy.updated_at <= stale,
-                        )
-                        .limit(CLAIM_BATCH)
-                    )
-                ),
-            ),
-            (
-                enqueue.deliver,
-                list(
-                    session.scalars(
-                        select(Delivery.id)
-                        .where(
-                            Delivery.status.in_(("pending", "failed", "sending")),
-                            Delivery.next_attempt_at <= now,
-                            (Delivery.status != "pending") | (Delivery.created_at <= stale),
-                        )
-                        .limit(CLAIM_BATCH)
-                    )
-                ),
-            ),
-        ]
-    for send, ids in owed:
-        for owed_id in ids:
-            send(owed_id)
+    for stage in _owed(enqueue, now, stale):
+        for owed_id in _lease(app, stage, now, stale):
+            stage.send(owed_id)
             sent += 1
     return sent
+
+
+@dataclass(frozen=True)
+class _Owed:
+    """One stage's owed work: what is owed, since when, and in which order to send it."""
+
+    send: Callable[[int], object]
+    model: Any
+    owed: ColumnElement[bool]
+    due_since: Any
+    order: tuple[Any, ...]
+
+
+def _owed(enqueue: Enqueue, now: datetime, stale: datetime) -> list[_Owed]:
+    pending = (Moment.status == "pending") & (Moment.created_at <= stale)
+    return [
+        _Owed(
+            enqueue.detect,
+            Item,
+            Item.detected_at.is_(None) & (Item.fetched_at <= stale),
+            Item.fetched_at,
+            (Item.id,),
+        ),
+        _Owed(
+            enqueue.plan,
+            Signal,
+            Signal.planned_at.is_(None) & (Signal.created_at <= stale),
+            Signal.created_at,
+            (Signal.id,),
+        ),
+        _Owed(
+            enqueue.route,
+            Moment,
+            (pending | (Moment.status == "deferred")) & (Moment.not_before <= now),
+            Moment.not_before,
+            (Moment.priority.desc(), Moment.id),
+        ),
+        _Owed(
+            enqueue.match,
+            Vacancy,
+            (Vacancy.status == "open")
+            & Vacancy.matched_at.is_(None)
+            & (Vacancy.updated_at <= stale),
+            Vacancy.updated_at,
+            (Vacancy.id,),
+        ),
+        _Owed(
+            enqueue.deliver,
+            Delivery,
+            Delivery.status.in_(("pending", "failed", "sending"))
+            & (Delivery.next_attempt_at <= now)
+            & ((Delivery.status != "pending") | (Delivery.created_at <= stale)),
+            Delivery.next_attempt_at,
+            (Delivery.id,),
+        ),
+    ]
+
+
+def _lease(app: App, stage: _Owed, now: datetime, stale: datetime) -> list[int]:
+    """Lease up to CLAIM_BATCH of a stage's owed rows, fewer by those a recent tick sent
+    and no worker has done yet: a backlog is sent once per lease, never once per tick.
+
+    The lease is the grace period: a row the scheduler sent is sent again only when it is
+    still owed ``grace`` later (its message was lost, say with a Redis that restarted
+    empty), or when it fell due again after it was sent (a deferred moment, a delivery's
+    next attempt, a vacancy edited). The database holds the lease, so it survives Redis.
+    """
+    model = stage.model
+    leased = (model.queued_at > stale) & (model.queued_at >= stage.due_since)
+    with transaction(app.sessions) as session:
+        in_flight = session.scalar(
+            select(func.count()).select_from(
+                select(model.id).where(stage.owed, leased).limit(CLAIM_BATCH).subquery()
+            )
+        )
+        room = CLAIM_BATCH - (in_flight or 0)
+        if room <= 0:
+            return []
+        ids = list(
+            session.scalars(
+                select(model.id)
+                .where(stage.owed, model.queued_at.is_(None) | ~leased)
+                .order_by(*stage.order)
+                .limit(room)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if ids:
+            session.execute(update(model).where(model.id.in_(ids)).values(queued_at=now))
+    return ids
 
 
 def claim_due_sources(app: App, now: datetime, *, limit: int = CLAIM_BATCH) -> list[int]:
