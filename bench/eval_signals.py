@@ -1,10 +1,23 @@
-"""Measure event detection on a labelled JSONL file: P/R/F1 per label, extraction accuracy.
+"""Measure event detection: the real data's two halves, the old development set, calibration, speed.
 
 Usage: .venv/bin/python bench/eval_signals.py [FILE] [--errors]
 
-FILE defaults to tests/data/corpus/signals-dev.jsonl, a copy of the shared corpus
-(records with ``text``, ``language``, ``label`` and, for job changes, ``person``,
-``new_employer`` and ``new_title``). ``--errors`` also lists every wrong label and extraction.
+Without FILE it reports, and writes to bench/results/eval_signals.json:
+
+- the real development data (tests/data/signals-real-nl.jsonl and -en.jsonl), its tuning
+  half and its held-out half apart, per language and per label: precision, recall, and
+  for job changes the person and the new employer extracted (the person over every gold
+  job change, the employer where the sentence names one); the held-out half is the figure
+  to quote, checked against the targets of issue 15 with each gap named;
+- the old development set (tests/data/corpus/signals-dev.jsonl);
+- a reliability table: the stated confidence of the events said, in bins, against the
+  share of them that were right, on the development data (tuning half and old set) and on
+  the held-out half;
+- classification speed: sentences per second of CPU on one core, rules already loaded.
+
+With FILE, the scores of that one labelled file. ``--errors`` lists the wrong labels and
+extractions of the tuning half and the old set (never of the held-out half, whose texts
+are not to be read while writing rules).
 """
 
 from __future__ import annotations
@@ -14,7 +27,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -22,9 +35,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from models.names import company_key, fold
 from sources.events import Event, classify
 
-DEFAULT_FILE = Path(__file__).resolve().parents[1] / "tests/data/corpus/signals-dev.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_FILE = ROOT / "tests/data/corpus/signals-dev.jsonl"
+REAL_FILES = {lang: ROOT / f"tests/data/signals-real-{lang}.jsonl" for lang in ("nl", "en")}
+RESULTS = ROOT / "bench/results/eval_signals.json"
 LABELS = ("job_change", "company_news", "award", "none")
 FIELDS = ("person", "new_employer", "new_title")
+BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+TARGETS = (  # (label or field, language or None for both, measure, at least)
+    ("job_change", "nl", "precision", 0.9),
+    ("job_change", "nl", "recall", 0.8),
+    ("job_change", "en", "precision", 0.9),
+    ("job_change", "en", "recall", 0.8),
+    ("award", None, "precision", 0.9),
+    ("award", None, "recall", 0.8),
+    ("company_news", None, "precision", 0.85),
+    ("company_news", None, "recall", 0.75),
+    ("person", None, "accuracy", 0.85),
+    ("new_employer", None, "accuracy", 0.75),
+)
+SPEED_TARGET = 2000.0
+
+Record = dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -38,7 +70,7 @@ class Scores:
     predicted: int
 
 
-def load(path: Path) -> list[dict[str, object]]:
+def load(path: Path) -> list[Record]:
     """The records of a JSONL file."""
     with path.open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines if line.strip()]
@@ -84,7 +116,7 @@ def same(field_name: str, gold: object, found: str | None) -> bool:
 
 
 def extraction_accuracy(
-    records: Iterable[dict[str, object]], events: Iterable[Event]
+    records: Iterable[Record], events: Iterable[Event]
 ) -> dict[str, tuple[float, float]]:
     """Per field: (accuracy over gold job changes, accuracy where the gold value is filled)."""
     pairs = [(r, e) for r, e in zip(records, events, strict=True) if r["label"] == "job_change"]
@@ -99,24 +131,134 @@ def extraction_accuracy(
     return result
 
 
+def _classified(records: Sequence[Record]) -> list[Event]:
+    """The best event of every record's text."""
+    return [classify(str(r["text"]), str(r.get("language") or "") or None) for r in records]
+
+
+def _warm_up() -> None:
+    classify("warm-up: the rules load once", "en")
+    classify("opwarmen: de regels worden eenmaal geladen", "nl")
+
+
 def evaluate(path: Path) -> tuple[dict[str, Scores], dict[str, tuple[float, float]], float]:
     """Per-label scores, extraction accuracy and microseconds per text for one file."""
     records = load(path)
-    classify("warm-up: the rules load once", "en")
-    classify("opwarmen: de regels worden eenmaal geladen", "nl")
+    _warm_up()
     started = time.perf_counter()
-    events = [classify(str(r["text"]), str(r.get("language") or "") or None) for r in records]
+    events = _classified(records)
     micros = (time.perf_counter() - started) / max(len(records), 1) * 1e6
+    scores, extraction = score_records(records, events)
+    return scores, extraction, micros
+
+
+def score_records(
+    records: Sequence[Record], events: Sequence[Event]
+) -> tuple[dict[str, Scores], dict[str, tuple[float, float]]]:
+    """Per-label scores and extraction accuracy of records and the events said for them."""
     gold = [str(r["label"]) for r in records]
     predicted = [e.label for e in events]
     scores = {label: label_scores(gold, predicted, label) for label in LABELS}
-    return scores, extraction_accuracy(records, events), micros
+    return scores, extraction_accuracy(records, events)
 
 
-def print_errors(path: Path) -> None:
+def reliability(
+    records: Sequence[Record], events: Sequence[Event]
+) -> list[dict[str, float | int | str]]:
+    """Per confidence bin of the events said (label not none): count, mean stated, share right."""
+    rows: list[dict[str, float | int | str]] = []
+    said = [(e.confidence, e.label == r["label"]) for r, e in zip(records, events, strict=True)]
+    said = [(c, right) for (c, right), e in zip(said, events, strict=True) if e.label != "none"]
+    for low, high in zip(BINS, BINS[1:], strict=False):
+        inside = [(c, right) for c, right in said if low <= c < high]
+        if inside:
+            rows.append(
+                {
+                    "bin": f"{low:.1f}-{min(high, 1.0):.1f}",
+                    "events": len(inside),
+                    "stated": sum(c for c, _ in inside) / len(inside),
+                    "right": sum(right for _, right in inside) / len(inside),
+                }
+            )
+    return rows
+
+
+def speed(texts: Sequence[tuple[str, str | None]], rounds: int = 3) -> float:
+    """Sentences classified per second of this process's CPU (one core), rules loaded."""
+    _warm_up()
+    started = time.process_time()
+    for _ in range(rounds):
+        for text, language in texts:
+            classify(text, language)
+    return rounds * len(texts) / max(time.process_time() - started, 1e-9)
+
+
+def _report(records: Sequence[Record], events: Sequence[Event]) -> dict[str, object]:
+    """The scores of a set of records as plain values."""
+    scores, extraction = score_records(records, events)
+    return {
+        "records": len(records),
+        "labels": {label: asdict(s) for label, s in scores.items()},
+        "extraction": {
+            name: {"all": overall, "filled": filled}
+            for name, (overall, filled) in extraction.items()
+        },
+    }
+
+
+def _print_scores(title: str, report: dict[str, object]) -> None:
+    labels = report["labels"]
+    extraction = report["extraction"]
+    assert isinstance(labels, dict) and isinstance(extraction, dict)
+    print(f"\n{title} ({report['records']} records)")
+    print(f"  {'label':<14}{'precision':>10}{'recall':>8}{'f1':>7}{'support':>9}{'said':>6}")
+    for label, s in labels.items():
+        figures = f"{s['precision']:>10.3f}{s['recall']:>8.3f}{s['f1']:>7.3f}"
+        if not s["support"] and not s["predicted"]:
+            figures = f"{'n/a':>10}{'n/a':>8}{'n/a':>7}"
+        print(f"  {label:<14}{figures}{s['support']:>9}{s['predicted']:>6}")
+    person, employer = extraction["person"], extraction["new_employer"]
+    print(
+        f"  job changes: person {person['all']:.3f}, new employer {employer['filled']:.3f} "
+        f"(where named), title {extraction['new_title']['filled']:.3f} (where named)"
+    )
+
+
+def _print_reliability(title: str, rows: Sequence[dict[str, float | int | str]]) -> None:
+    print(f"\nreliability, {title}: stated confidence against the share right")
+    print(f"  {'bin':<10}{'events':>8}{'stated':>9}{'right':>8}")
+    for row in rows:
+        print(f"  {row['bin']:<10}{row['events']:>8}{row['stated']:>9.2f}{row['right']:>8.2f}")
+
+
+def _target_checks(heldout: dict[str, dict[str, object]]) -> list[dict[str, object]]:
+    """Each target of issue 15 against the held-out half, with its gap."""
+    checks = []
+    for name, language, measure, least in TARGETS:
+        report = heldout[language or "all"]
+        if measure == "accuracy":
+            extraction = report["extraction"]
+            assert isinstance(extraction, dict)
+            value = extraction[name]["all" if name == "person" else "filled"]
+        else:
+            labels = report["labels"]
+            assert isinstance(labels, dict)
+            value = labels[name][measure]
+        checks.append(
+            {
+                "target": f"{name} {measure}" + (f" ({language})" if language else ""),
+                "least": least,
+                "value": round(float(value), 3),
+                "met": float(value) >= least,
+                "gap": round(max(0.0, least - float(value)), 3),
+            }
+        )
+    return checks
+
+
+def print_errors(records: Sequence[Record], events: Sequence[Event]) -> None:
     """Every wrong label and every wrong extracted field, one line each."""
-    for record in load(path):
-        event = classify(str(record["text"]), str(record.get("language") or "") or None)
+    for record, event in zip(records, events, strict=True):
         text = str(record["text"])[:110]
         if event.label != record["label"]:
             print(f"LABEL {record['id']} gold={record['label']} got={event.label}: {text}")
@@ -127,25 +269,76 @@ def print_errors(path: Path) -> None:
                     print(f"FIELD {record['id']} {name}: gold={record.get(name)!r} got={found!r}")
 
 
+def _one_file(path: Path, show_errors: bool) -> int:
+    records = load(path)
+    _warm_up()
+    events = _classified(records)
+    _print_scores(str(path), _report(records, events))
+    if show_errors:
+        print()
+        print_errors(records, events)
+    return 0
+
+
 def main(argv: Sequence[str]) -> int:
-    """Print the scores of one labelled file."""
+    """Print every report and write bench/results/eval_signals.json."""
     args = [a for a in argv if not a.startswith("--")]
-    path = Path(args[0]) if args else DEFAULT_FILE
-    scores, extraction, micros = evaluate(path)
-    print(f"{path} ({sum(s.support for s in scores.values())} records)")
-    print(f"{'label':<14}{'precision':>10}{'recall':>8}{'f1':>7}{'support':>9}{'said':>6}")
-    for label, s in scores.items():
-        figures = f"{s.precision:>10.3f}{s.recall:>8.3f}{s.f1:>7.3f}"
-        if not s.support and not s.predicted:
-            figures = f"{'n/a':>10}{'n/a':>8}{'n/a':>7}"
-        print(f"{label:<14}{figures}{s.support:>9}{s.predicted:>6}")
-    print("\nextraction on gold job changes (all / where the gold value is filled)")
-    for name, (overall, filled) in extraction.items():
-        print(f"{name:<14}{overall:>8.3f}{filled:>8.3f}")
-    print(f"\nclassify: {micros:.0f} µs per text on average (rules already loaded)")
+    if args:
+        return _one_file(Path(args[0]), "--errors" in argv)
+    _warm_up()
+    real = [r for path in REAL_FILES.values() if path.exists() for r in load(path)]
+    dev = load(DEFAULT_FILE)
+    events = dict(zip(map(id, real + dev), _classified(real + dev), strict=True))
+    halves: dict[str, dict[str, dict[str, object]]] = {}
+    for half in ("tune", "heldout"):
+        halves[half] = {}
+        for language in ("nl", "en", "all"):
+            chosen = [
+                r for r in real if r["split"] == half and language in ("all", r["language"])
+            ]
+            report = _report(chosen, [events[id(r)] for r in chosen])
+            halves[half][language] = report
+            _print_scores(f"real data, {half} half, {language}", report)
+    dev_report = _report(dev, [events[id(r)] for r in dev])
+    _print_scores("old development set", dev_report)
+    development = [r for r in real if r["split"] == "tune"] + dev
+    heldout = [r for r in real if r["split"] == "heldout"]
+    tables = {
+        "development (tuning half and old set)": reliability(
+            development, [events[id(r)] for r in development]
+        ),
+        "held-out half": reliability(heldout, [events[id(r)] for r in heldout]),
+    }
+    for title, rows in tables.items():
+        _print_reliability(title, rows)
+    texts = [(str(r["text"]), str(r.get("language") or "") or None) for r in real + dev]
+    per_second = speed(texts)
+    print(f"\nspeed: {per_second:,.0f} sentences/s of CPU on one core (target {SPEED_TARGET:,.0f})")
+    checks = _target_checks(halves["heldout"])
+    print("\ntargets on the held-out half")
+    for check in checks:
+        verdict = "met" if check["met"] else f"GAP {check['gap']:.3f}"
+        print(f"  {check['target']:<32}{check['value']:>7.3f}  (>= {check['least']})  {verdict}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "real": halves,
+                "dev": dev_report,
+                "reliability": tables,
+                "sentences_per_second": round(per_second),
+                "targets": checks,
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
     if "--errors" in argv:
         print()
-        print_errors(path)
+        tune = [r for r in real if r["split"] == "tune"]
+        print_errors(tune + dev, [events[id(r)] for r in tune + dev])
     return 0
 
 
