@@ -28,6 +28,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -169,7 +170,7 @@ def reliability(
     rows: list[dict[str, float | int | str]] = []
     said = [(e.confidence, e.label == r["label"]) for r, e in zip(records, events, strict=True)]
     said = [(c, right) for (c, right), e in zip(said, events, strict=True) if e.label != "none"]
-    for low, high in zip(BINS, BINS[1:], strict=False):
+    for low, high in pairwise(BINS):
         inside = [(c, right) for c, right in said if low <= c < high]
         if inside:
             rows.append(
@@ -293,9 +294,7 @@ def main(argv: Sequence[str]) -> int:
     for half in ("tune", "heldout"):
         halves[half] = {}
         for language in ("nl", "en", "all"):
-            chosen = [
-                r for r in real if r["split"] == half and language in ("all", r["language"])
-            ]
+            chosen = [r for r in real if r["split"] == half and language in ("all", r["language"])]
             report = _report(chosen, [events[id(r)] for r in chosen])
             halves[half][language] = report
             _print_scores(f"real data, {half} half, {language}", report)
