@@ -19,16 +19,20 @@ YEAR = timedelta(days=365)
 
 @dataclass(frozen=True, kw_only=True)
 class ContactPolicy:
-    """Limits per member: a minimum gap between contacts and a cap per rolling year."""
+    """Limits per member: a minimum gap between contacts and a cap per rolling year; and how
+    sure detection must be (its calibrated confidence) before a moment reaches a recruiter."""
 
     min_gap: timedelta = timedelta(days=90)
     max_per_year: int = 3
+    min_confidence: float = 0.0
 
     def __post_init__(self) -> None:
         if self.min_gap < timedelta(0):
             raise ValueError("min_gap must not be negative")
         if self.max_per_year < 1:
             raise ValueError("max_per_year must be at least 1")
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError("min_confidence must be between 0 and 1")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,6 +65,7 @@ class PoolPolicy:
         known = {
             "min_gap_days",
             "max_per_year",
+            "min_confidence",
             "check_in_after_days",
             "reengage_after_days",
             "windows",
@@ -73,6 +78,7 @@ class PoolPolicy:
         contact = ContactPolicy(
             min_gap=timedelta(days=_whole(raw.get("min_gap_days", 90))),
             max_per_year=_whole(raw.get("max_per_year", 3)),
+            min_confidence=_share(raw.get("min_confidence", 0.0)),
         )
         return cls(
             contact=contact,
@@ -94,6 +100,13 @@ def _whole(value: Any) -> int:
     if not -36_500 <= number <= 36_500:  # a century either way: beyond it is a typo
         raise ValueError(f"{number} is out of range")
     return number
+
+
+def _share(value: Any) -> float:
+    """A share between 0 and 1 ("0.6"); the range is checked by ContactPolicy."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError(f"expected a number between 0 and 1, got {value!r}")
+    return float(value)
 
 
 def _kind(name: str) -> MomentKind:
@@ -131,6 +144,17 @@ class Decision:
     action: Action
     reason: str
     at: datetime | None = None
+
+
+def unsure(confidence: float, policy: ContactPolicy) -> Decision | None:
+    """A suppression when detection is less sure of a moment than the pool requires."""
+    if confidence >= policy.min_confidence:
+        return None
+    return Decision(
+        Action.SUPPRESS,
+        f"detection is not sure enough (confidence {confidence:.2f}, "
+        f"the pool requires {policy.min_confidence:.2f})",
+    )
 
 
 def earliest_allowed(history: MemberHistory, policy: ContactPolicy, start: datetime) -> datetime:

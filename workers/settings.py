@@ -61,6 +61,8 @@ class Settings:
     worker_threads: int = 4
     min_gap_days: int = 90
     max_per_year: int = 3
+    min_confidence: float = 0.0
+    """Moments detected with a lower (calibrated) confidence are not routed."""
     check_in_after_days: int = 120
     reengage_after_days: int = 180
     policy_file: str = ""
@@ -100,6 +102,7 @@ class Settings:
             {
                 "min_gap_days": self.min_gap_days,
                 "max_per_year": self.max_per_year,
+                "min_confidence": self.min_confidence,
                 "check_in_after_days": self.check_in_after_days,
                 "reengage_after_days": self.reengage_after_days,
             }
@@ -156,6 +159,7 @@ class Settings:
         policy_names = {
             "min_gap_days",
             "max_per_year",
+            "min_confidence",
             "check_in_after_days",
             "reengage_after_days",
         }
@@ -213,8 +217,8 @@ class Settings:
             self.pool_policy  # noqa: B018 - validates the policy values
         except ValueError as exc:
             where = self.policy_file or (
-                "KEEPWARM_MIN_GAP_DAYS, KEEPWARM_MAX_PER_YEAR, KEEPWARM_CHECK_IN_AFTER_DAYS "
-                "or KEEPWARM_REENGAGE_AFTER_DAYS"
+                "KEEPWARM_MIN_GAP_DAYS, KEEPWARM_MAX_PER_YEAR, KEEPWARM_MIN_CONFIDENCE, "
+                "KEEPWARM_CHECK_IN_AFTER_DAYS or KEEPWARM_REENGAGE_AFTER_DAYS"
             )
             raise SettingsError(f"contact policy in {where}: {exc}") from exc
 

@@ -8,11 +8,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from models.schema import Contact, Delivery, Member, Moment
 from tests.integration.conftest import NOW, MomentFactory
 from workers.app import App
+from workers.db import transaction
 from workers.demo.servers import MailCatcher, WebhookReceiver
 from workers.services.delivery import deliver
 from workers.services.feedback import Outcome, mark_done
@@ -68,6 +70,22 @@ def test_a_moment_blocked_past_its_window_is_suppressed_with_the_reason(
         moment = session.get_one(Moment, moment_id)
         assert moment.status == "suppressed"
         assert "after the moment expires" in (moment.reason or "")
+
+
+def test_a_moment_less_sure_than_the_pool_requires_is_held_back(
+    app: App, make_moment: MomentFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app, "settings", replace(app.settings, min_confidence=0.7))
+    unsure_id, sure_id = make_moment(), make_moment()
+    with transaction(app.sessions) as session:
+        session.get_one(Moment, unsure_id).confidence = 0.69
+        session.get_one(Moment, sure_id).confidence = 0.7
+
+    assert route_moment(app, unsure_id, NOW) is not None  # the member's sure moment goes
+    with app.sessions() as session:
+        unsure, sure = session.get_one(Moment, unsure_id), session.get_one(Moment, sure_id)
+        assert (unsure.status, sure.status) == ("suppressed", "routed")
+        assert "not sure enough (confidence 0.69, the pool requires 0.70)" in (unsure.reason or "")
 
 
 def test_concurrent_routing_for_one_member_lets_exactly_one_through(

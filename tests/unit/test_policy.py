@@ -18,6 +18,7 @@ from models.policy import (
     MemberHistory,
     decide,
     earliest_allowed,
+    unsure,
 )
 
 NOW = datetime(2024, 6, 1, 9, 0, tzinfo=UTC)
@@ -382,3 +383,16 @@ def test_simulated_years_never_break_the_policy(
     for first in contacts:
         in_window = [c for c in contacts if first <= c < first + YEAR]
         assert len(in_window) <= policy.max_per_year
+
+
+@pytest.mark.parametrize(
+    ("confidence", "threshold", "held"),
+    [(0.59, 0.6, True), (0.6, 0.6, False), (0.95, 0.6, False), (0.0, 0.0, False)],
+)
+def test_a_moment_below_the_pools_confidence_is_suppressed(
+    confidence: float, threshold: float, held: bool
+) -> None:
+    decision = unsure(confidence, ContactPolicy(min_confidence=threshold))
+
+    assert (decision is not None) == held
+    assert decision is None or decision.action is Action.SUPPRESS

@@ -45,6 +45,9 @@ def test_from_empty_mapping_equals_the_dataclass_defaults() -> None:
         ),
         pytest.param({"min_gap_days": 0}, lambda p: p.contact.min_gap == timedelta(0), id="gap-0"),
         pytest.param(
+            {"min_confidence": 0.6}, lambda p: p.contact.min_confidence == 0.6, id="confidence"
+        ),
+        pytest.param(
             {"check_in_after_days": 60, "reengage_after_days": 90},
             lambda p: (p.check_in_after, p.reengage_after) == (60 * DAYS, 90 * DAYS),
             id="check-in-and-reengage",
@@ -139,6 +142,8 @@ def test_any_positive_windows_and_any_priorities_are_taken_as_given(
         ),
         pytest.param({"max_per_year": 0}, "max_per_year must be at least 1", id="max-per-year-0"),
         pytest.param({"min_gap_days": -1}, "min_gap must not be negative", id="negative-gap"),
+        pytest.param({"min_confidence": 1.5}, "between 0 and 1", id="confidence-above-1"),
+        pytest.param({"min_confidence": "sure"}, "could not convert", id="confidence-a-word"),
         pytest.param({"max_per_year": "three"}, "invalid literal", id="not-a-number"),
     ],
 )

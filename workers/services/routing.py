@@ -24,7 +24,7 @@ from models.capacity import (
 )
 from models.moments import MomentKind
 from models.names import fold
-from models.policy import Action, Decision, MemberHistory, decide
+from models.policy import Action, Decision, MemberHistory, decide, unsure
 from models.ranking import RankFacts, score
 from models.schema import Contact, Delivery, Member, Moment, Recruiter
 from workers import events
@@ -66,11 +66,16 @@ def route_member(app: App, member_id: int, now: datetime) -> int | None:
                 .order_by(Moment.id)
             )
         )
+        policy = app.settings.policy
+        unsure_ones = {m.id: why for m in due if (why := unsure(m.confidence, policy))}
+        for moment in due:
+            if moment.id in unsure_ones:
+                hold(moment, unsure_ones[moment.id], now)
+        due = [m for m in due if m.id not in unsure_ones]
         if not due:
             return None
         ranked = rank(session, member, due, now)
         history = history_of(session, member)
-        policy = app.settings.policy
         best = ranked[0]
         decision = decide(
             history, policy, not_before=best.not_before, expires_at=best.expires_at, now=now
