@@ -87,3 +87,15 @@ def upgrade(url: str, revision: str = "head") -> None:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(url), revision)
+
+
+def insert_or_ignore(session: Session, model: type[Any], *unique: str) -> Any:
+    """``INSERT ... ON CONFLICT (unique) DO NOTHING`` for the session's database
+    (PostgreSQL or SQLite), to be executed with a list of rows."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model).on_conflict_do_nothing(index_elements=list(unique))
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model).on_conflict_do_nothing(index_elements=list(unique))

@@ -20,7 +20,8 @@ from workers.services.delivery import _claim
 from workers.services.feedback import FeedbackError, skip, snooze
 from workers.services.reporting import explain, stats
 from workers.services.routing import route_member
-from workers.services.vacancies import close_vacancy, import_vacancies, match_vacancy
+from workers.services.vacancies import close_vacancy, match_vacancy
+from workers.services.vacancy_import import import_vacancies
 
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam
 SATURDAY = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

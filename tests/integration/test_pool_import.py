@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models.schema import Employer, Member, Recruiter
 from tests.integration.conftest import NOW
 from workers.app import App
+from workers.services import pool_import
 from workers.services.pool_import import import_pool
 
 CSV = """Name,E-mail,Employer,Title,Last contact,Owner,Language,External ID
@@ -85,3 +87,77 @@ def test_rows_with_future_dates_or_overlong_values_are_rejected_and_flags_are_re
     with app.sessions() as session:
         ok = session.scalars(select(Member)).one()
         assert ok.do_not_contact is True and ok.consent_until is not None
+
+
+def test_batches_keep_the_row_by_row_promises(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pool_import, "BATCH_ROWS", 3)
+    path = tmp_path / "pool.csv"
+    path.write_text(
+        "Naam,E-mail,Werkgever,Eigenaar,Externe ID\n"
+        "Jan Jansen,jan@example.net,Acme B.V.,anna@agency.example,j-1\n"
+        "Piet de Vries,piet@example.net,acme,anna@agency.example,j-2\n"
+        "Jan Jansen,jan.jansen@example.net,Acme,bob@agency.example,j-1\n"  # same member again
+        "Els Peeters,els@example.be,Globex NV,bob@agency.example,j-3\n"
+        "Els Peeters,els@example.be,Globex,bob@agency.example,\n"  # by email this time
+        "Kees Bakker,kees@example.net,Initech,anna@agency.example,j-4\n"
+        "Bas Visser,bas@example.net,Initech,anna@agency.example,j-5\n",
+        "utf-8",
+    )
+    first = import_pool(app, path, NOW)
+    assert (first.created, first.updated, first.unchanged, first.rejected) == (5, 1, 1, [])
+    with app.sessions() as session:
+        assert sorted(session.scalars(select(Employer.key))) == ["acme", "globex", "initech"]
+        assert sorted(session.scalars(select(Recruiter.email))) == [
+            "anna@agency.example",
+            "bob@agency.example",
+        ]
+        jan = session.scalars(select(Member).where(Member.external_id == "j-1")).one()
+        assert jan.email == "jan.jansen@example.net"
+    second = import_pool(app, path, NOW)
+    # the file's first row names jan's old email, so each run moves it back and forth
+    assert (second.created, second.updated, second.unchanged) == (0, 2, 5)
+
+
+def test_a_row_the_database_refuses_is_reported_and_the_rest_of_its_batch_written(
+    app: App, tmp_path: Path
+) -> None:
+    path = tmp_path / "pool.csv"
+    path.write_text(
+        "Name,Email,Title\n"
+        "Lisa Jansen,lisa@example.net,Engineer\n"
+        "Tom de Boer,tom@example.net,Ana\x00lyst\n"
+        "Eva Smit,eva@example.net,Designer\n",
+        "utf-8",
+    )
+    report = import_pool(app, path, NOW)
+    with app.sessions() as session:
+        emails = sorted(session.scalars(select(Member.email)))
+    if app.engine.dialect.name == "postgresql":  # PostgreSQL text cannot hold NUL
+        assert [(r.line, r.reason) for r in report.rejected] == [(3, pool_import.REFUSED)]
+        assert (report.created, emails) == (2, ["eva@example.net", "lisa@example.net"])
+    else:
+        assert (report.created, report.rejected, len(emails)) == (3, [], 3)
+
+
+def test_an_interrupted_import_run_again_finishes_the_job(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pool_import, "BATCH_ROWS", 4)
+    path = tmp_path / "pool.csv"
+    lines = [f"Member {n},m{n}@example.net,Company {n % 3},m-{n}" for n in range(10)]
+    path.write_text("Name,Email,Employer,External ID\n" + "\n".join(lines) + "\n", "utf-8")
+
+    def stop_after_first_batch(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_pool(app, path, NOW, stop_after_first_batch)
+    with app.sessions() as session:
+        assert session.scalar(select(func.count(Member.id))) == 4
+    again = import_pool(app, path, NOW)
+    assert (again.created, again.updated, again.unchanged) == (6, 0, 4)
+    with app.sessions() as session:
+        assert session.scalar(select(func.count(Member.id))) == 10
+        assert session.scalar(select(func.count(Employer.id))) == 3

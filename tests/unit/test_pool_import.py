@@ -10,12 +10,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from workers.services.pool_import import (
-    ImportFileError,
-    parse_date,
-    parse_row,
-    read_rows,
-)
+from workers.services.pool_rows import parse_row, read_rows
+from workers.services.tables import ImportFileError, parse_date
 
 GOOD = {"name": "Jan de Vries", "email": "jan@example.nl"}
 

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 
 import click
 from rich.console import Console
+from rich.progress import Progress as ProgressBar
 
 from workers.app import App, use_app
-from workers.services.pool_import import ImportFileError, ImportReport
+from workers.services.tables import ImportFileError, ImportReport, Progress, ProgressLog
 from workers.settings import Settings
 
 console = Console()
@@ -38,12 +39,13 @@ def open_app(ctx: click.Context) -> Iterator[App]:
 
 
 def run_import(
-    ctx: click.Context, run: Callable[[App], ImportReport], *, sources: bool = False
+    ctx: click.Context, run: Callable[[App, Progress], ImportReport], *, sources: bool = False
 ) -> None:
-    """Run an import; print its counts and every rejected row with its line and reason."""
-    with open_app(ctx) as app:
+    """Run an import with a progress bar on a terminal (a progress log line every few
+    seconds elsewhere); print its counts and every rejected row with its line and reason."""
+    with open_app(ctx) as app, _progress() as progress:
         try:
-            report = run(app)
+            report = run(app, progress)
         except ImportFileError as exc:
             raise click.ClickException(str(exc)) from exc
     if sources:
@@ -58,3 +60,13 @@ def run_import(
         console.print(f"  line {rejection.line}: {rejection.reason}", markup=False)
     for warning in report.warnings:
         console.print(f"  line {warning.line}: note: {warning.reason}", markup=False)
+
+
+@contextmanager
+def _progress() -> Iterator[Progress]:
+    if not console.is_terminal:
+        yield ProgressLog("import")
+        return
+    with ProgressBar(console=console, transient=True) as bar:
+        task = bar.add_task("importing", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total or None)

@@ -77,7 +77,7 @@ def contacts_import(ctx: click.Context, path: Path) -> None:
     outcome, note, key; Dutch headers too."""
     from workers.services.contact_import import import_contacts
 
-    run_import(ctx, lambda app: import_contacts(app, path, utc_now()))
+    run_import(ctx, lambda app, progress: import_contacts(app, path, utc_now(), progress))
 
 
 @click.group("deliveries", invoke_without_command=True)

@@ -5,14 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.progress import Progress
 from rich.table import Table
 
-from workers.app import App
 from workers.cli.common import console, open_app, run_import, utc_now
 from workers.db import transaction
 from workers.services.listings import list_employers, list_recruiters, list_vacancies
-from workers.services.pool_import import ImportReport
 
 
 @click.command("import")
@@ -20,15 +17,9 @@ from workers.services.pool_import import ImportReport
 @click.pass_context
 def import_command(ctx: click.Context, path: Path) -> None:
     """Import or update pool members from a CSV or XLSX file."""
-    from workers.services.pool_import import import_pool, read_rows
+    from workers.services.pool_import import import_pool
 
-    def run(app: App) -> ImportReport:
-        total, _ = read_rows(path)
-        with Progress(console=console, transient=True, disable=total < 200) as progress:
-            task = progress.add_task("importing", total=total)
-            return import_pool(app, path, utc_now(), lambda n: progress.advance(task, n))
-
-    run_import(ctx, run)
+    run_import(ctx, lambda app, progress: import_pool(app, path, utc_now(), progress))
 
 
 @click.group("recruiters", invoke_without_command=True)
@@ -228,9 +219,9 @@ def vacancies(ctx: click.Context) -> None:
 @click.pass_context
 def vacancies_import(ctx: click.Context, path: Path) -> None:
     """Import vacancies from CSV/XLSX: id, title, employer, areas, location, url, closes, status."""
-    from workers.services.vacancies import import_vacancies
+    from workers.services.vacancy_import import import_vacancies
 
-    run_import(ctx, lambda app: import_vacancies(app, path, utc_now()))
+    run_import(ctx, lambda app, progress: import_vacancies(app, path, utc_now(), progress))
 
 
 @vacancies.command("close")

@@ -59,7 +59,7 @@ def sources_import(ctx: click.Context, path: Path) -> None:
     """Add sources in bulk from CSV/XLSX: url, kind, employer, member (idempotent)."""
     from workers.services.source_import import import_sources
 
-    run_import(ctx, lambda app: import_sources(app, path, utc_now()), sources=True)
+    run_import(ctx, lambda app, _: import_sources(app, path, utc_now()), sources=True)
 
 
 @sources.command("add")

@@ -13,8 +13,9 @@ from typing import Any
 from models.names import fold
 from workers.app import App
 from workers.services.contacts import ContactError, log_contact, natural_key, resolve_member
-from workers.services.pool_import import (
+from workers.services.tables import (
     ImportReport,
+    Progress,
     Rejection,
     cell_text,
     parse_date,
@@ -78,11 +79,15 @@ OUTCOME_WORDS = {
 }
 
 
-def import_contacts(app: App, path: Path, now: datetime) -> ImportReport:
+def import_contacts(
+    app: App, path: Path, now: datetime, progress: Progress | None = None
+) -> ImportReport:
     """Log every good row's contact; report each bad row with its line and skip it."""
-    _, records = read_table(path, CONTACT_COLUMNS, required=("date",))
+    total, records = read_table(path, CONTACT_COLUMNS, required=("date",))
     report = ImportReport()
     for line, values in records:
+        if progress and line % 1000 == 0:
+            progress(min(line - 1, total), total)
         try:
             logged = _import_row(app, values, now)
         except (ContactError, ValueError) as exc:

@@ -8,7 +8,7 @@ from pathlib import Path
 from workers.app import App
 from workers.db import transaction
 from workers.services.directory import add_source, employer_named, find_member
-from workers.services.pool_import import ImportReport, Rejection, read_table
+from workers.services.tables import ImportReport, Rejection, read_table
 
 SOURCE_COLUMNS = {
     "url": "url",

@@ -2,121 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
-from pathlib import Path
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.moments import DraftFacts, MomentKind
-from models.names import first_name, fold
+from models.names import first_name
 from models.schema import Item, Member, Moment, Vacancy
 from models.vacancies import concepts, relevance
 from workers.app import App
 from workers.db import transaction
 from workers.drafts import member_draft, messages_before
-from workers.services.pool_import import (
-    ImportReport,
-    Rejection,
-    cell_text,
-    parse_date,
-    read_table,
-)
 
 MIN_RELEVANCE = 0.5
-COLUMNS = {
-    "id": "key",
-    "external id": "key",
-    "vacature id": "key",
-    "vacaturenummer": "key",
-    "title": "title",
-    "functie": "title",
-    "functietitel": "title",
-    "job title": "title",
-    "employer": "employer",
-    "werkgever": "employer",
-    "company": "employer",
-    "bedrijf": "employer",
-    "areas": "areas",
-    "interessegebied": "areas",
-    "vakgebied": "areas",
-    "area": "areas",
-    "location": "location",
-    "locatie": "location",
-    "plaats": "location",
-    "url": "url",
-    "link": "url",
-    "closes": "closes",
-    "closing date": "closes",
-    "sluitingsdatum": "closes",
-    "deadline": "closes",
-    "status": "status",
-    "description": "description",
-    "omschrijving": "description",
-}
 VACANCY_FEED = "vacancy_feed"
-CLOSED = {"closed", "gesloten", "filled", "vervuld", "ingevuld", "dicht"}
 LIVE = ("pending", "deferred", "routed", "delivered")
-
-
-def import_vacancies(app: App, path: Path, now: datetime) -> ImportReport:
-    """Upsert vacancies by id (else URL); a row with a closed status closes the vacancy."""
-    _, records = read_table(path, COLUMNS, required=("title",))
-    report = ImportReport()
-    for line, values in records:
-        try:
-            outcome = _upsert(app, values, now)
-        except ValueError as exc:
-            report.rejected.append(Rejection(line, str(exc)))
-        else:
-            setattr(report, outcome, getattr(report, outcome) + 1)
-    return report
-
-
-def _upsert(app: App, values: dict[str, Any], now: datetime) -> str:
-    title = str(values.get("title") or "").strip()
-    key = str(values.get("key") or values.get("url") or "").strip()
-    if not title:
-        raise ValueError("the title is empty")
-    if not key:
-        raise ValueError("the row has neither an id nor a URL")
-    closes_on = parse_date(values.get("closes"))
-    fields = {
-        "title": title,
-        "employer": cell_text(values.get("employer")),
-        "areas": cell_text(values.get("areas")),
-        "location": cell_text(values.get("location")),
-        "url": cell_text(values.get("url")),
-        "description": cell_text(values.get("description")) or "",
-        "closes_at": datetime.combine(closes_on, time(23, 59), tzinfo=UTC) if closes_on else None,
-    }
-    closed = fold(str(values.get("status") or "")) in CLOSED
-    with transaction(app.sessions) as session:
-        vacancy = session.scalars(select(Vacancy).where(Vacancy.key == key)).first()
-        if vacancy is None:
-            session.add(
-                Vacancy(
-                    key=key,
-                    status="closed" if closed else "open",
-                    created_at=now,
-                    updated_at=now,
-                    **fields,
-                )
-            )
-            return "created"
-        changed = {k: v for k, v in fields.items() if getattr(vacancy, k) != v}
-        for name, value in changed.items():
-            setattr(vacancy, name, value)
-        if changed:
-            vacancy.matched_at = None  # what it is about changed: match it again
-        if closed and vacancy.status != "closed":
-            changed["status"] = "closed"
-            vacancy.status = "closed"
-        vacancy.updated_at = now
-    if closed:
-        close_vacancy(app, vacancy.id, now)
-    return "updated" if changed else "unchanged"
 
 
 def store_vacancy(session: Session, item: Item, now: datetime) -> None:
