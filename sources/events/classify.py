@@ -35,10 +35,24 @@ def _condition_met(reading: _Reading, candidate: _Candidate, condition: str) -> 
         return _near_title(reading, candidate)
     if condition == "title_before":
         return _title_before(reading, candidate)
+    if condition == "company":
+        return _names_an_organisation(reading, candidate)
     has_person = _find_person(reading, candidate) is not None
     if condition == "person":
         return has_person
     return condition != "title_or_person" or has_person or _near_title(reading, candidate)
+
+
+def _names_an_organisation(reading: _Reading, candidate: _Candidate) -> bool:
+    """Whether the sentence of a match names an organisation (or someone) it can be about:
+    "Een overname houdt in dat ..." names nobody; "de overname van Sandd door PostNL" does."""
+    floor, ceiling = reading.sentence(candidate.start)
+    return any(
+        floor <= c.start < ceiling
+        and (c.org or c.start > floor or len(c.text.split()) > 1)
+        and c.text.casefold() not in reading.rules.stopwords
+        for c in reading.chunks
+    )
 
 
 def _requirements_met(reading: _Reading, candidate: _Candidate) -> bool:

@@ -31,7 +31,7 @@ from sources.events.regex import (
 
 _LABELS = frozenset({"job_change", "award", "company_news"})
 _SUBJECTS = frozenset({"person", "auto", "after", "passive", "none"})
-_CONDITIONS = frozenset({"", "title", "title_before", "person", "title_or_person"})
+_CONDITIONS = frozenset({"", "title", "title_before", "person", "title_or_person", "company"})
 _SCOPES = frozenset({"span", "sentence", "text"})
 
 
