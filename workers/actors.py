@@ -16,7 +16,7 @@ from sources import PermanentError
 from workers import broker as _broker  # noqa: F401 - the broker must exist before actors
 from workers.app import current_app
 from workers.services.delivery import deliver as deliver_service
-from workers.services.detection import detect_item
+from workers.services.detection import batches, detect_items
 from workers.services.planning import plan_signal
 from workers.services.polling import poll_sources
 from workers.services.routing import route_moment
@@ -50,14 +50,14 @@ _POLL = {**_ONCE, "time_limit": 1_800_000}
 def poll(source_ids: list[int]) -> None:
     """Fetch a batch of sources and hand each new item to detection."""
     result = poll_sources(current_app(), source_ids, _now())
-    for item_id in result.new_items:
-        detect.send(item_id)
+    for item_ids in batches(result.new_items):
+        detect.send(item_ids)
 
 
 @dramatiq.actor(**_STAGE)
-def detect(item_id: int) -> None:
-    """Find signals in one item and hand each new one to planning."""
-    for signal_id in detect_item(current_app(), item_id, _now()):
+def detect(item_ids: list[int]) -> None:
+    """Find signals in a batch of items and hand each new one to planning."""
+    for signal_id in detect_items(current_app(), item_ids, _now()):
         plan.send(signal_id)
 
 

@@ -43,6 +43,8 @@ class Settings:
     operator_email: str = ""
     operator_webhook: str = ""
     max_item_age_days: int = 30
+    first_poll_baseline: bool = True
+    """A new source's first poll records its entries as seen without storing them."""
     max_entries_per_poll: int = 200
     max_items_per_day: int = 500
     news_search_url: str = ""

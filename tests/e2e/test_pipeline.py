@@ -32,6 +32,7 @@ def base_env(tmp_path: Path, mail: MailCatcher, **extra: str) -> dict[str, str]:
         KEEPWARM_LOG_FORMAT="json",
         KEEPWARM_TICK_SECONDS="0.5",
         KEEPWARM_HOST_INTERVAL="0.1",
+        KEEPWARM_FIRST_POLL_BASELINE="false",  # the demo site's news is fresh
         **extra,
     )
     return env

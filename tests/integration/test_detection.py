@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from models.schema import Employer, Member, Moment, Signal, SignalEvidence
+from models.schema import Employer, Item, Member, Moment, Signal, SignalEvidence
 from tests.integration.conftest import NOW
 from workers.app import App
 from workers.db import transaction
 from workers.demo.servers import SiteServer
-from workers.services.detection import detect_item
+from workers.services.detection import detect_item, detect_items
 from workers.services.directory import add_source, employer_named
 from workers.services.planning import plan_signal
 from workers.services.polling import poll_source
@@ -131,3 +131,29 @@ def test_a_member_appearing_on_another_companys_team_page_changed_jobs(app: App)
             "CFO",
         )
         assert [m.kind for m in session.scalars(select(Moment))] == ["congratulate_new_role"]
+
+
+def test_a_batch_is_detected_at_once_and_a_redelivered_batch_adds_nothing(app: App) -> None:
+    seed(app)
+    feed = (RSS.format(items=APPOINTMENT + LOOK_ALIKES), "application/rss+xml")
+    site = SiteServer({"/a.xml": feed, "/b.xml": feed}, now=NOW)
+    site.start()
+    try:
+        sources = []
+        with transaction(app.sessions) as session:
+            for path in ("/a.xml", "/b.xml"):
+                sources.append(add_source(session, f"{site.base}{path}", NOW)[0].id)
+        items = [i for s in sources for i in poll_source(app, s, NOW).new_items]
+    finally:
+        site.stop()
+    assert len(items) == 8  # two feeds of four entries
+    new = detect_items(app, items, NOW)
+    assert detect_items(app, items, NOW) == []  # a redelivered message: nothing more
+    with app.sessions() as session:
+        member_signals = session.scalars(select(Signal).where(Signal.member_id.is_not(None)))
+        assert [s.id for s in member_signals] == new[:1]  # one event, told by two feeds
+        evidence = session.scalars(select(SignalEvidence)).all()
+        assert sorted(e.item_id for e in evidence if e.signal_id == new[0]) == sorted(
+            i for i in items if session.get_one(Item, i).title.startswith("Jan de Vries")
+        )
+        assert session.scalar(select(func.count(Item.id)).where(Item.detected_at.is_(None))) == 0

@@ -69,6 +69,30 @@ def test_a_feed_is_stored_once_and_an_unchanged_one_costs_no_parse(app: App) -> 
         site.stop()
 
 
+def test_a_new_sources_first_poll_is_a_baseline_and_only_later_entries_are_news(
+    app: App,
+) -> None:
+    baseline = replace(app, settings=replace(app.settings, first_poll_baseline=True))
+    site = SiteServer({"/feed.xml": (FEED, "application/rss+xml")}, now=NOW)
+    site.start()
+    try:
+        source_id = add(baseline, f"{site.base}/feed.xml")
+        assert poll_source(baseline, source_id, NOW).new_items == []
+        with baseline.sessions() as session:
+            assert session.scalar(select(func.count(Item.id))) == 0
+            assert session.get_one(Source, source_id).last_status == "3 entries"
+        site.pages["/feed.xml"] = (
+            FEED.replace("<guid>a-1</guid>", "<guid>a-9</guid>"),
+            "application/rss+xml",
+        )
+        later = poll_source(baseline, source_id, NOW + timedelta(hours=1)).new_items
+        assert len(later) == 1  # the entry published after the baseline, and only it
+        with baseline.sessions() as session:
+            assert session.get_one(Item, later[0]).title == "Acme opens an office"
+    finally:
+        site.stop()
+
+
 def test_a_loopback_source_is_refused_without_the_opt_in(app: App) -> None:
     site = SiteServer({"/feed.xml": (FEED, "application/rss+xml")}, now=NOW)
     site.start()

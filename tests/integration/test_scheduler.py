@@ -22,6 +22,8 @@ class Recorder:
 
     def enqueue(self) -> Enqueue:
         def stage(name: str):  # type: ignore[no-untyped-def]
+            if name == "detect":  # batches of item ids, kept as the ids they hold
+                return lambda item_ids: self.sent.setdefault(name, []).extend(item_ids)
             return lambda item_id: self.sent.setdefault(name, []).append(item_id)
 
         return Enqueue(*(stage(n) for n in ("poll", "detect", "plan", "route", "deliver", "match")))

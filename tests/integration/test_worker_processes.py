@@ -49,7 +49,7 @@ def send_detect(env: dict[str, str], item_id: int) -> str:
     script = (
         "import dramatiq\n"
         "from workers.actors import detect\n"
-        f"detect.send({item_id})\n"
+        f"detect.send([{item_id}])\n"
         "broker = dramatiq.get_broker()\n"
         "print(type(broker).__name__, broker.namespace)\n"
     )
@@ -122,12 +122,12 @@ def test_a_failing_actor_is_logged_as_a_json_line_with_its_traceback(
         process.wait(timeout=30)
 
     failure: dict[str, Any] = json.loads(seen[-1])
-    assert failure["event"].startswith("Failed to process message detect(7)")
+    assert failure["event"].startswith("Failed to process message detect([7])")
     assert failure["level"] == "error" and failure["actor"] == "detect"
     assert failure["message_id"] and failure["timestamp"]
     error, cause = failure["exception"][:2]  # SQLAlchemy's error, and psycopg's under it
     assert error["exc_type"] == "OperationalError" and "Connection refused" in error["exc_value"]
-    assert {"detect", "detect_item"} <= {frame["name"] for frame in error["frames"]}
+    assert {"detect", "detect_items"} <= {frame["name"] for frame in error["frames"]}
     assert cause["is_cause"] and cause["frames"]
     # The stock command's supervisor does not import keepwarm: its own lines stay dramatiq's.
     worker_lines = [line for line in seen if "[dramatiq.MainProcess]" not in line]

@@ -82,6 +82,8 @@ def _tour(
             "log_level": "WARNING",
             "mail_from": "keepwarm@agency.example",
             "host_interval": "0.1",
+            # The demo site's news was published just now, not a back catalogue.
+            "first_poll_baseline": "false",
         }
     )
     configure_logging(settings)

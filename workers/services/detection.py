@@ -1,107 +1,137 @@
-"""Detect: turn a stored item into signals about the members and employers it concerns."""
+"""Detect: turn stored items into signals about the members and employers they concern.
+
+Items are detected in batches: one transaction loads a batch, the process's shared name
+matcher reads each item, one query loads what corroborates the members named anywhere in
+the batch, and the batch's signals and evidence are stored by one insert each.
+"""
 
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Any
 
 import structlog
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from models.schema import Employer, EmployerAlias, Item, Member, Signal, SignalEvidence, Source
-from sources.detect import NameMatcher
+from models.schema import Employer, Item, Member, Source
+from sources.detect import Mentions, NameMatcher
 from sources.events import Event, classify
 from sources.signals import MemberContext, SignalDraft, drafts_for_observation, drafts_for_text
 from workers.app import App
 from workers.db import transaction
+from workers.services.name_matcher import matcher_for
+from workers.services.signal_store import record_signals
 from workers.services.vacancies import VACANCY_FEED, store_vacancy
 
 log = structlog.get_logger(__name__)
 
-
-@dataclass
-class _CachedMatcher:
-    version: tuple[object, ...]
-    matcher: NameMatcher
-    checked: float
+DETECT_BATCH = 200
+"""Items per detect message: enough to share the queries, small enough to bound memory."""
 
 
-RECHECK_SECONDS = 30.0
-"""How often a process asks whether the pool changed: the question costs full counts on a
-680,000-member table, so it is not asked for every item."""
-
-_cache: dict[str, _CachedMatcher] = {}
-_cache_lock = threading.Lock()
+def batches(item_ids: Sequence[int]) -> list[list[int]]:
+    """Item ids cut into detect messages of at most DETECT_BATCH."""
+    return [list(item_ids[i : i + DETECT_BATCH]) for i in range(0, len(item_ids), DETECT_BATCH)]
 
 
-def matcher_for(session: Session) -> NameMatcher:
-    """The process's name matcher for this database, rebuilt when members or employers
-    changed (noticed within RECHECK_SECONDS)."""
-    key = str(session.get_bind().engine.url)
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached is not None and time.monotonic() - cached.checked < RECHECK_SECONDS:
-            return cached.matcher
-        version = (
-            session.scalar(select(func.count(Member.id))),
-            session.scalar(select(func.max(Member.updated_at))),
-            session.scalar(select(func.count(Employer.id))),
-            session.scalar(select(func.count(EmployerAlias.id))),
-        )
-        if cached is None or cached.version != version:
-            employers = [
-                *session.execute(select(Employer.id, Employer.name)).all(),
-                *session.execute(select(EmployerAlias.employer_id, EmployerAlias.name)).all(),
-            ]
-            members = session.execute(select(Member.id, Member.name)).all()
-            matcher = NameMatcher(employers=employers, members=members)
-            log.info("matcher.built", names=matcher.size)
-        else:
-            matcher = cached.matcher
-        _cache[key] = _CachedMatcher(version, matcher, time.monotonic())
-        return matcher
-
-
-def detect_item(app: App, item_id: int, now: datetime) -> list[int]:
-    """Detect signals in one item; return the ids of signals seen for the first time."""
+def detect_items(app: App, item_ids: Sequence[int], now: datetime) -> list[int]:
+    """Detect signals in a batch of items; return the ids of signals seen for the first
+    time. Items detected already (a redelivered message) are skipped."""
     with transaction(app.sessions) as session:
-        item = session.get(Item, item_id)
-        if item is None or item.detected_at is not None:
+        items = list(
+            session.scalars(
+                select(Item)
+                .where(Item.id.in_(item_ids), Item.detected_at.is_(None))
+                .order_by(Item.id)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not items:
             return []
-        source = session.get_one(Source, item.source_id)
-        if source.kind == VACANCY_FEED:
-            store_vacancy(session, item, now)
-            drafts: list[SignalDraft] = []
-        else:
-            drafts = _drafts(session, item, source)
-        occurred = item.published_at or item.fetched_at
-        new_ids = [
-            sid
-            for draft in drafts
-            if (sid := _record(session, item, draft, occurred, now)) is not None
-        ]
-        item.detected_at = now
-    log.info("item.detected", item_id=item_id, signals=len(drafts), new_signals=len(new_ids))
+        sources = _sources(session, {item.source_id for item in items})
+        matcher = matcher_for(session)
+        readings: list[_Reading] = []
+        for item in items:
+            source = sources[item.source_id]
+            if source.kind == VACANCY_FEED:
+                store_vacancy(session, item, now)
+            else:
+                readings.append(_read(matcher, item, source))
+        contexts = member_contexts(session, {m for r in readings for m in r.named()})
+        drafts = [(r.item, draft) for r in readings for draft in r.drafts(contexts)]
+        new_ids = record_signals(session, drafts, now)
+        session.execute(
+            update(Item)
+            .where(Item.id.in_([item.id for item in items]))
+            .values(detected_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    log.info("items.detected", items=len(items), signals=len(drafts), new_signals=len(new_ids))
     return new_ids
 
 
-def _drafts(session: Session, item: Item, source: Source) -> list[SignalDraft]:
-    if item.payload:
-        matcher = matcher_for(session)
-        observation = json.loads(item.payload)
-        mentions = matcher.find(observation.get("name", ""))
-        contexts = member_contexts(session, mentions.member_ids)
-        return drafts_for_observation(
-            observation, mentions, contexts, page_member_id=source.member_id
+def detect_item(app: App, item_id: int, now: datetime) -> list[int]:
+    """Detect signals in one item (a batch of one)."""
+    return detect_items(app, [item_id], now)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What one item says, before the members it names are looked up."""
+
+    item: Item
+    source: Source
+    mentions: Mentions
+    event: Event | None = None
+    subject: Mentions | None = None
+    observation: dict[str, Any] | None = None
+
+    def named(self) -> set[int]:
+        named = set(self.mentions.member_ids)
+        if self.observation is None:
+            named |= self.mentions.surname_member_ids
+        if self.subject is not None:
+            named |= self.subject.member_ids | self.subject.surname_member_ids
+        return named
+
+    def drafts(self, contexts: dict[int, MemberContext]) -> list[SignalDraft]:
+        if self.observation is not None:
+            return drafts_for_observation(
+                self.observation, self.mentions, contexts, page_member_id=self.source.member_id
+            )
+        assert self.event is not None
+        text = _text_of(self.item)
+        return drafts_for_text(
+            self.event,
+            self.mentions,
+            self.subject,
+            contexts,
+            text,
+            source_employer_id=self.source.employer_id,
         )
-    _, drafts = text_drafts(session, f"{item.title}\n{item.summary}", source.employer_id)
-    return drafts
+
+
+def _read(matcher: NameMatcher, item: Item, source: Source) -> _Reading:
+    if item.payload:
+        observation = json.loads(item.payload)
+        mentions = matcher.find(str(observation.get("name") or ""))
+        return _Reading(item, source, mentions, observation=observation)
+    text = _text_of(item)
+    event = classify(text)
+    subject = matcher.find(event.person) if event.person else None
+    return _Reading(item, source, matcher.find(text), event=event, subject=subject)
+
+
+def _text_of(item: Item) -> str:
+    return f"{item.title}\n{item.summary}"
+
+
+def _sources(session: Session, source_ids: set[int]) -> dict[int, Source]:
+    return {s.id: s for s in session.scalars(select(Source).where(Source.id.in_(source_ids)))}
 
 
 def text_drafts(
@@ -125,79 +155,12 @@ def text_drafts(
 def member_contexts(session: Session, member_ids: Iterable[int]) -> dict[int, MemberContext]:
     """What corroborates a person match for each member: employer, title, city."""
     ids = sorted(set(member_ids))
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Member.id, Member.employer_id, Employer.key, Member.title, Member.city)
-        .outerjoin(Employer, Member.employer_id == Employer.id)
-        .where(Member.id.in_(ids))
-    ).all()
-    return {row[0]: MemberContext(row[1], row[2], row[3], row[4]) for row in rows}
-
-
-def _record(
-    session: Session, item: Item, draft: SignalDraft, occurred: datetime, now: datetime
-) -> int | None:
-    """Store a new signal, or add this item as evidence to the same event seen before."""
-    fingerprint = draft.fingerprint(item.title, occurred)
-    earlier = draft.fingerprint(item.title, occurred - timedelta(days=7))
-    existing = session.scalars(
-        select(Signal).where(Signal.fingerprint.in_({fingerprint, earlier}))
-    ).first()
-    if existing is None:
-        signal = _new_signal(draft, fingerprint, item, occurred, now)
-        try:
-            with session.begin_nested():
-                session.add(signal)
-        except IntegrityError:  # another worker stored the same event a moment ago
-            existing = session.scalars(
-                select(Signal).where(Signal.fingerprint == fingerprint)
-            ).one()
-        else:
-            _add_evidence(session, signal, item, now)
-            return signal.id
-    existing.confidence = max(existing.confidence, draft.confidence)
-    _add_evidence(session, existing, item, now)
-    return None
-
-
-def _new_signal(
-    draft: SignalDraft, fingerprint: str, item: Item, occurred: datetime, now: datetime
-) -> Signal:
-    return Signal(
-        fingerprint=fingerprint,
-        kind=draft.kind.value,
-        member_id=draft.member_id,
-        employer_id=draft.employer_id,
-        item_id=item.id,
-        event=draft.event,
-        person=draft.person,
-        new_employer=draft.new_employer,
-        old_employer=draft.old_employer,
-        new_title=draft.new_title,
-        headline=item.title,
-        url=item.link,
-        confidence=draft.confidence,
-        occurred_at=occurred,
-        created_at=now,
-    )
-
-
-def _add_evidence(session: Session, signal: Signal, item: Item, now: datetime) -> None:
-    known = session.scalar(
-        select(SignalEvidence.id).where(
-            SignalEvidence.signal_id == signal.id, SignalEvidence.item_id == item.id
-        )
-    )
-    if known is None:
-        session.add(
-            SignalEvidence(
-                signal_id=signal.id,
-                item_id=item.id,
-                url=item.link,
-                title=item.title,
-                snippet=item.summary[:500],
-                published_at=item.published_at,
-                created_at=now,
-            )
-        )
+    contexts: dict[int, MemberContext] = {}
+    for start in range(0, len(ids), 1_000):
+        rows = session.execute(
+            select(Member.id, Member.employer_id, Employer.key, Member.title, Member.city)
+            .outerjoin(Employer, Member.employer_id == Employer.id)
+            .where(Member.id.in_(ids[start : start + 1_000]))
+        ).all()
+        contexts.update({row[0]: MemberContext(row[1], row[2], row[3], row[4]) for row in rows})
+    return contexts

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
@@ -21,6 +22,7 @@ from workers.app import App
 from workers.db import transaction
 from workers.services.checkins import create_check_ins
 from workers.services.consent import run_consent_clock
+from workers.services.detection import batches
 from workers.services.operators import alert_dead_deliveries, alert_failing_sources
 from workers.services.polling import HOST_BUSY, POLL_BATCH
 from workers.services.stream import prune_events, publish_events
@@ -31,11 +33,11 @@ MAX_POLLS_PER_TICK = 50_000
 
 @dataclass(frozen=True)
 class Enqueue:
-    """How a tick hands work on: one callable per stage, each taking an id (polls take a
-    batch of source ids)."""
+    """How a tick hands work on: one callable per stage, each taking an id (polls and
+    detection take a batch of ids)."""
 
     poll: Callable[[list[int]], object]
-    detect: Callable[[int], object]
+    detect: Callable[[list[int]], object]
     plan: Callable[[int], object]
     route: Callable[[int], object]
     deliver: Callable[[int], object]
@@ -68,9 +70,7 @@ def tick(
         sent += 1
     stale = now - grace
     for stage in _owed(enqueue, now, stale):
-        for owed_id in _lease(app, stage, now, stale):
-            stage.send(owed_id)
-            sent += 1
+        sent += stage.send(_lease(app, stage, now, stale))
     return sent
 
 
@@ -78,7 +78,7 @@ def tick(
 class _Owed:
     """One stage's owed work: what is owed, since when, and in which order to send it."""
 
-    send: Callable[[int], object]
+    send: Callable[[list[int]], int]
     model: Any
     owed: ColumnElement[bool]
     due_since: Any
@@ -89,28 +89,28 @@ def _owed(enqueue: Enqueue, now: datetime, stale: datetime) -> list[_Owed]:
     pending = (Moment.status == "pending") & (Moment.created_at <= stale)
     return [
         _Owed(
-            enqueue.detect,
+            partial(_in_batches, enqueue.detect),
             Item,
             Item.detected_at.is_(None) & (Item.fetched_at <= stale),
             Item.fetched_at,
             (Item.id,),
         ),
         _Owed(
-            enqueue.plan,
+            partial(_one_by_one, enqueue.plan),
             Signal,
             Signal.planned_at.is_(None) & (Signal.created_at <= stale),
             Signal.created_at,
             (Signal.id,),
         ),
         _Owed(
-            enqueue.route,
+            partial(_one_by_one, enqueue.route),
             Moment,
             (pending | (Moment.status == "deferred")) & (Moment.not_before <= now),
             Moment.not_before,
             (Moment.priority.desc(), Moment.id),
         ),
         _Owed(
-            enqueue.match,
+            partial(_one_by_one, enqueue.match),
             Vacancy,
             (Vacancy.status == "open")
             & Vacancy.matched_at.is_(None)
@@ -119,7 +119,7 @@ def _owed(enqueue: Enqueue, now: datetime, stale: datetime) -> list[_Owed]:
             (Vacancy.id,),
         ),
         _Owed(
-            enqueue.deliver,
+            partial(_one_by_one, enqueue.deliver),
             Delivery,
             Delivery.status.in_(("pending", "failed", "sending"))
             & (Delivery.next_attempt_at <= now)
@@ -128,6 +128,18 @@ def _owed(enqueue: Enqueue, now: datetime, stale: datetime) -> list[_Owed]:
             (Delivery.id,),
         ),
     ]
+
+
+def _in_batches(send: Callable[[list[int]], object], ids: list[int]) -> int:
+    for batch in batches(ids):
+        send(batch)
+    return len(batches(ids))
+
+
+def _one_by_one(send: Callable[[int], object], ids: list[int]) -> int:
+    for owed_id in ids:
+        send(owed_id)
+    return len(ids)
 
 
 def _lease(app: App, stage: _Owed, now: datetime, stale: datetime) -> list[int]:

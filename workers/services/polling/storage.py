@@ -28,6 +28,8 @@ from workers.db import transaction
 from workers.metrics import count
 from workers.services.polling.state import Changed, Fetched, SourceState
 
+VACANCY_FEED = "vacancy_feed"  # workers.services.vacancies.VACANCY_FEED, without its imports
+
 log = structlog.get_logger("workers.services.polling")
 _rng = random.Random()
 
@@ -82,6 +84,8 @@ def store_changed(
         for entry, key in zip(entries, keys, strict=True)
         if key not in seen and not (entry.published_at and entry.published_at < oldest_news)
     ]
+    if _is_baseline(app, state):
+        fresh = []  # a new source's back catalogue is news for no one: its keys are the baseline
     new_ids, over_cap = _store_entries(app, state.id, fresh, now) if fresh else ([], 0)
     skipped += over_cap
     interval = _next_interval(app, state, fetched)
@@ -95,6 +99,16 @@ def store_changed(
     log.debug("source.polled", source_id=state.id, outcome=fetched.outcome[:40], new=len(new_ids))
     count("polls", "changed")
     return new_ids, row
+
+
+def _is_baseline(app: App, state: SourceState) -> bool:
+    """The first body of a new source (none recorded yet), when baselines are on; a
+    vacancy feed's entries are open vacancies, never a baseline."""
+    return (
+        app.settings.first_poll_baseline
+        and state.content_hash is None
+        and state.kind != VACANCY_FEED
+    )
 
 
 def record_polled(app: App, now: datetime, answers: Answers) -> None:
