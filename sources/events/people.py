@@ -35,7 +35,13 @@ def _gap_allows(reading: _Reading, start: int, end: int) -> bool:
         gap[s - start : e - start] = " " * (e - s)
     words = _LETTER_RUN.findall("".join(gap))
     skip = reading.rules.extraction.skip_words
-    return ";" not in gap and all(w.casefold() in skip for w in words)
+    unknown = [w for w in words if w.casefold() not in skip]
+    # "has hired acclaimed trial litigator David Marriott": a few lower-case words that are
+    # no function words describe the person; anything more is another clause
+    described = len(unknown) <= 3 and all(
+        w.islower() and w not in reading.rules.stopwords for w in unknown
+    )
+    return ";" not in gap and "," not in gap and described
 
 
 def _person_after(reading: _Reading, position: int, limit: int) -> _Chunk | None:
@@ -71,9 +77,26 @@ def _person_before(reading: _Reading, position: int, floor: int) -> _Chunk | Non
             continue
         if _AGENT.search(reading.text, max(0, chunk.start - 12), chunk.start):
             continue  # "door de Kroon benoemd": who appoints, not who is appointed
+        if _aside(reading, chunk, floor):
+            continue
         if chunk.person and not _in_employer_slot(reading, chunk, position):
             return chunk
     return None
+
+
+def _aside(reading: _Reading, chunk: _Chunk, floor: int) -> bool:
+    """Whether a name is said in passing, not as the subject: in brackets ("Will Bakema
+    (Ameland '82)"), or as where someone works ("na vijftig jaar bij PostNL", "topman van
+    het Britse kledingmerk Ted Baker")."""
+    text = reading.text
+    if text.count("(", floor, chunk.start) > text.count(")", floor, chunk.start):
+        return True
+    introduced = reading.rules.extraction.introduced_by
+    found = introduced.search(text, max(floor, chunk.start - 50), chunk.start)
+    # only when no other name stands between: not "Savings Bank of Albany said Thomas Bilbao"
+    return found is not None and not any(
+        c.end > found.start() and c.start < chunk.start for c in reading.chunks if c is not chunk
+    )
 
 
 def _in_employer_slot(reading: _Reading, chunk: _Chunk, position: int) -> bool:

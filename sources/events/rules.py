@@ -115,6 +115,7 @@ class _Extraction:
     particles: frozenset[str]
     affiliation: re.Pattern[str]
     affiliation_before: re.Pattern[str]
+    introduced_by: re.Pattern[str]  # "bij PostNL", "van het Britse kledingmerk Ted Baker"
     adjective: re.Pattern[str] | None
     inversion: bool
     former: re.Pattern[str]
@@ -224,6 +225,9 @@ def _extraction(raw: Mapping[str, Any], macros: Mapping[str, str]) -> _Extractio
         particles=frozenset(w.casefold() for w in spec["connectors"]),
         affiliation=re.compile(rf"\s+(?:{words})\s+"),
         affiliation_before=re.compile(rf"(?:{words})\s+(?:{articles}\s+)?$", re.IGNORECASE),
+        introduced_by=re.compile(
+            rf"(?<!\w)(?:{words})\s+(?:[^\s,;:()]+\s+){{0,3}}$", re.IGNORECASE
+        ),
         adjective=re.compile(spec["adjective"]) if spec.get("adjective") else None,
         inversion=bool(spec.get("inversion", False)),
         former=_alternation([f"(?:{p})$" for p in spec["former_markers"]], macros),
