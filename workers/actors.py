@@ -50,7 +50,7 @@ _POLL = {**_ONCE, "time_limit": 1_800_000}
 def poll(source_ids: list[int]) -> None:
     """Fetch a batch of sources and hand each new item to detection."""
     result = poll_sources(current_app(), source_ids, _now())
-    for item_ids in batches(result.new_items):
+    for item_ids in batches(result.new_items + result.undetected):
         detect.send(item_ids)
 
 

@@ -213,3 +213,25 @@ def test_an_overlong_etag_or_link_is_not_kept_and_the_entry_is(
         source = session.get_one(Source, source_id)
         assert (source.last_status, source.etag, source.error_count) == ("1 entries", None, 0)
         assert session.scalars(select(Item.link)).all() == [None]
+
+
+def test_items_a_dead_poll_stored_but_never_handed_on_are_handed_on_again(app: App) -> None:
+    site = SiteServer({"/feed.xml": (FEED, "application/rss+xml")}, now=NOW)
+    site.start()
+    try:
+        source_id = add(app, f"{site.base}/feed.xml")
+        stored = poll_source(app, source_id, NOW).new_items
+        # The worker died after storing the items, before the batch was recorded and
+        # before it handed them to detection: the source looks as it did before the poll.
+        with transaction(app.sessions) as session:
+            source = session.get_one(Source, source_id)
+            source.content_hash = source.seen_keys = source.etag = None
+        again = poll_source(app, source_id, NOW + timedelta(minutes=1))
+        assert (again.new_items, sorted(again.undetected)) == ([], sorted(stored))
+        with transaction(app.sessions) as session:
+            for item in session.scalars(select(Item)):
+                item.detected_at = NOW
+            session.get_one(Source, source_id).content_hash = None
+        assert poll_source(app, source_id, NOW + timedelta(minutes=2)).undetected == []
+    finally:
+        site.stop()

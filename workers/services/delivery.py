@@ -31,8 +31,12 @@ RETRY_FOR = timedelta(hours=24)
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=2)
 RETRYABLE = ("pending", "failed", "sending")
-SEND_LEASE = timedelta(minutes=10)
-"""A send takes seconds (timeouts are 10 s); a ``sending`` row older than this was abandoned."""
+SEND_LEASE_TIMEOUTS = 6
+"""A ``sending`` row is owed again this many network timeouts after it was claimed: its
+worker died mid-send. A webhook is cut off at three timeouts (the request's budget); an
+SMTP conversation gives each of its steps one timeout, so only a server that stalls on
+nearly every step could outlive the lease and be sent twice (with the same Message-ID).
+With the default 10 s timeout a dead worker's delivery is owed again after a minute."""
 
 
 def deliver(app: App, delivery_id: int, now: datetime) -> str:
@@ -130,6 +134,7 @@ def _claim(app: App, delivery_id: int, now: datetime) -> Claimed | None:
     delivery whose moment was closed, snoozed, routed anew or whose member may no longer
     be contacted is cancelled instead of sent.
     """
+    lease = timedelta(seconds=SEND_LEASE_TIMEOUTS * app.settings.fetch_timeout)
     with transaction(app.sessions) as session:
         route = session.execute(
             select(Delivery.channel, Delivery.target).where(Delivery.id == delivery_id)
@@ -145,9 +150,7 @@ def _claim(app: App, delivery_id: int, now: datetime) -> Claimed | None:
         ids = session.scalars(
             update(Delivery)
             .where(*which, Delivery.status.in_(RETRYABLE), Delivery.next_attempt_at <= now)
-            .values(
-                status="sending", attempts=Delivery.attempts + 1, next_attempt_at=now + SEND_LEASE
-            )
+            .values(status="sending", attempts=Delivery.attempts + 1, next_attempt_at=now + lease)
             .returning(Delivery.id)
         ).all()
         notices = [

@@ -31,9 +31,11 @@ POLL_BATCH = 50
 
 @dataclass
 class PollResult:
-    """New items to detect."""
+    """Items to detect: the new ones, and those an earlier poll stored but never handed on
+    (its worker died before the batch ended)."""
 
     new_items: list[int] = field(default_factory=list)
+    undetected: list[int] = field(default_factory=list)
 
 
 def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResult:
@@ -63,8 +65,9 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
             elif isinstance(outcome, Unchanged):
                 answers.unchanged.append(unchanged_row(app, state, outcome.result, now))
             elif isinstance(outcome, Changed):
-                new_items, row = store_changed(app, state, outcome, now)
+                new_items, undetected, row = store_changed(app, state, outcome, now)
                 result.new_items += new_items
+                result.undetected += undetected
                 answers.changed.append(row)
             else:
                 record_failure(app, state.id, outcome.error, now)

@@ -70,8 +70,9 @@ def unchanged_row(
 
 def store_changed(
     app: App, state: SourceState, changed: Changed, now: datetime
-) -> tuple[list[int], dict[str, Any]]:
-    """Store a changed body's new entries; its row for the batch's update."""
+) -> tuple[list[int], list[int], dict[str, Any]]:
+    """Store a changed body's new entries; the new and the undetected items, and its row
+    for the batch's update."""
     fetched = changed.fetched
     entries = fetched.entries[: app.settings.max_entries_per_poll]
     skipped = fetched.skipped + len(fetched.entries) - len(entries)
@@ -86,7 +87,9 @@ def store_changed(
     ]
     if _is_baseline(app, state):
         fresh = []  # a new source's back catalogue is news for no one: its keys are the baseline
-    new_ids, over_cap = _store_entries(app, state.id, fresh, now) if fresh else ([], 0)
+    new_ids, undetected, over_cap = (
+        _store_entries(app, state.id, fresh, now) if fresh else ([], [], 0)
+    )
     skipped += over_cap
     interval = _next_interval(app, state, fetched)
     row = _polled_row(state, changed.result, now, interval, fetched.outcome)
@@ -98,7 +101,7 @@ def store_changed(
     )
     log.debug("source.polled", source_id=state.id, outcome=fetched.outcome[:40], new=len(new_ids))
     count("polls", "changed")
-    return new_ids, row
+    return new_ids, undetected, row
 
 
 def _is_baseline(app: App, state: SourceState) -> bool:
@@ -214,23 +217,25 @@ def _next_interval(app: App, state: SourceState, fetched: Fetched) -> timedelta:
 
 def _store_entries(
     app: App, source_id: int, entries: list[Entry], now: datetime
-) -> tuple[list[int], int]:
+) -> tuple[list[int], list[int], int]:
     """Insert the entries this source never had (an entry can leave a feed and come
-    back), no more than the day's cap; return the new items' ids, for detection, and how
-    many the cap left out."""
+    back), no more than the day's cap; return the new items' ids, the ids of these
+    entries stored before but never detected (the poll that stored them died before it
+    handed them on), and how many the cap left out."""
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     with app.engine.begin() as connection:
         stored_today = connection.scalar(
             select(func.count(Item.id)).where(Item.source_id == source_id, Item.fetched_at >= day)
         )
         room = max(0, app.settings.max_items_per_day - (stored_today or 0))
-        known = set(
-            connection.scalars(
-                select(Item.key).where(
-                    Item.source_id == source_id, Item.key.in_({e.key for e in entries})
-                )
+        stored = connection.execute(
+            select(Item.key, Item.id, Item.detected_at).where(
+                Item.source_id == source_id, Item.key.in_({e.key for e in entries})
             )
-        )
+        ).all()
+        known = {key for key, _, _ in stored}
+        # Detection is idempotent: handing these on again is harmless.
+        undetected = [item_id for _, item_id, detected_at in stored if detected_at is None]
         rows = []
         for entry in entries:
             if entry.key in known:
@@ -251,16 +256,20 @@ def _store_entries(
         over_cap = max(0, len(rows) - room)
         rows = rows[:room]
         if not rows:
-            return [], over_cap
+            return [], undetected, over_cap
         # One executemany: a statement psycopg prepares once, however many rows.
         connection.execute(insert(Item), rows)
-        return list(
-            connection.scalars(
-                select(Item.id)
-                .where(Item.source_id == source_id, Item.key.in_([r["key"] for r in rows]))
-                .order_by(Item.id)
-            )
-        ), over_cap
+        return (
+            list(
+                connection.scalars(
+                    select(Item.id)
+                    .where(Item.source_id == source_id, Item.key.in_([r["key"] for r in rows]))
+                    .order_by(Item.id)
+                )
+            ),
+            undetected,
+            over_cap,
+        )
 
 
 def record_failure(app: App, source_id: int, exc: SourceError, now: datetime) -> None:

@@ -1,0 +1,300 @@
+"""Fault-test harness: keepwarm's distributed mode as real processes (workers, scheduler),
+a loopback news site whose feeds can be held, and a webhook receiver that counts what it
+sees per moment and per idempotency key."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import psutil
+from sqlalchemy import create_engine, text
+
+from workers.demo.servers import SiteServer
+from workers.demo.tour import demo_pool, demo_site
+
+HOLD_SECONDS = 30.0
+"""The longest a held request waits (the test releases it sooner)."""
+
+
+class Gate:
+    """Holds the requests it matches until released (each at most HOLD_SECONDS)."""
+
+    def __init__(self, matches: Callable[[str], bool]) -> None:
+        self.matches = matches
+        self.open = threading.Event()
+        self.held = threading.Event()
+
+    def wait(self, path: str) -> None:
+        """Called by a server thread: block if this path is held."""
+        if self.matches(path) and not self.open.is_set():
+            self.held.set()
+            self.open.wait(HOLD_SECONDS)
+
+
+def gated_site(gate: Gate) -> SiteServer:
+    """The demo news site, holding the requests ``gate`` matches."""
+    site = demo_site()
+    base: Any = site.httpd.RequestHandlerClass
+
+    class Held(base):  # type: ignore[misc, valid-type]
+        def do_GET(self) -> None:
+            gate.wait(self.path)
+            super().do_GET()
+
+    site.httpd.RequestHandlerClass = Held
+    return site
+
+
+@dataclass
+class Receipt:
+    """One POST the receiver saw: its idempotency key, its moment, and whether it was
+    answered (a held request whose sender died was seen but never answered)."""
+
+    key: str
+    moment_id: int
+    answered: bool = False
+
+
+@dataclass
+class CountingReceiver:
+    """A webhook receiver that records every POST; ``hold_first`` holds the first one."""
+
+    hold_first: bool = False
+    receipts: list[Receipt] = field(default_factory=list)
+    down: bool = False
+
+    def __post_init__(self) -> None:
+        self.gate = Gate(lambda _path: True)
+        receiver = self
+        first = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                event = json.loads(body)
+                receipt = Receipt(self.headers.get("webhook-id", ""), event["data"]["moment"]["id"])
+                receiver.receipts.append(receipt)
+                held = receiver.hold_first and first.acquire(blocking=False)
+                if held:  # its sender is killed meanwhile: whatever is answered, nobody reads it
+                    receiver.gate.wait(self.path)
+                status = 503 if receiver.down or held else 200
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    receipt.answered = status == 200
+                except OSError:
+                    pass
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = int(self.httpd.server_address[1])
+        self.url = f"http://127.0.0.1:{self.port}/hooks/keepwarm"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.gate.open.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def delivered(self) -> dict[int, int]:
+        """Answered receipts per moment."""
+        counts: dict[int, int] = defaultdict(int)
+        for receipt in self.receipts:
+            counts[receipt.moment_id] += receipt.answered
+        return dict(counts)
+
+    def keys(self) -> dict[int, set[str]]:
+        """The idempotency keys seen per moment."""
+        keys: dict[int, set[str]] = defaultdict(set)
+        for receipt in self.receipts:
+            keys[receipt.moment_id].add(receipt.key)
+        return dict(keys)
+
+
+def keepwarm(env: dict[str, str], *args: str) -> str:
+    """Run a keepwarm command; its output, or the test fails."""
+    done = subprocess.run(
+        [sys.executable, "-m", "workers", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, f"keepwarm {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def distributed_env(
+    tmp_path: Path, *, database_url: str, broker_url: str, **extra: str
+) -> dict[str, str]:
+    """The environment of a distributed keepwarm on loopback servers."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEEPWARM_")}
+    env.update(
+        KEEPWARM_DATA_DIR=str(tmp_path / "data"),
+        KEEPWARM_DATABASE_URL=database_url,
+        KEEPWARM_BROKER_URL=broker_url,
+        KEEPWARM_BROKER_NAMESPACE=f"kw-fault-{uuid.uuid4().hex[:8]}",
+        KEEPWARM_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8",
+        KEEPWARM_LOG_FORMAT="json",
+        KEEPWARM_TICK_SECONDS="0.5",
+        KEEPWARM_HOST_INTERVAL="0",
+        KEEPWARM_FETCH_TIMEOUT="3",
+        KEEPWARM_HOST_CONCURRENCY="0",
+        KEEPWARM_FIRST_POLL_BASELINE="false",  # the demo site's news is fresh
+        **extra,
+    )
+    return env
+
+
+def prepare_pool(env: dict[str, str], tmp_path: Path, site: SiteServer, hook_url: str) -> None:
+    """The demo pool, both recruiters on the webhook, the wire feed and the discovered ones."""
+    keepwarm(env, "db", "upgrade")
+    pool = tmp_path / "pool.csv"
+    pool.write_text(demo_pool(site.base, datetime.now(UTC)), "utf-8")
+    keepwarm(env, "import", str(pool))
+    always = ("--hours", "00:00-23:59", "--days", "mon-sun")
+    for email in ("anna@agency.example", "bram@agency.example"):
+        keepwarm(env, "recruiters", "add", email, "--webhook", hook_url, *always)
+    keepwarm(env, "sources", "add", f"{site.base}/wire/nieuws.xml")
+    assert keepwarm(env, "sources", "discover").count("added") == 2
+
+
+EXPECTED_DELIVERED = 3
+"""The demo's news makes three moments that reach a recruiter (members 1, 3 and 5)."""
+
+
+class Cluster:
+    """Worker and scheduler processes, each in its own process group with its own log."""
+
+    def __init__(self, env: dict[str, str], folder: Path) -> None:
+        self.env, self.folder = env, folder
+        self.workers: list[subprocess.Popen[bytes]] = []
+        self.others: list[subprocess.Popen[bytes]] = []
+
+    def _start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
+        log = open(self.folder / f"{name}.log", "ab")  # noqa: SIM115 - the child holds it
+        return subprocess.Popen(
+            [sys.executable, "-m", "workers", *args],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def start_workers(self, count: int = 2) -> None:
+        """``keepwarm worker`` processes (one child, two threads each)."""
+        for _ in range(count):
+            name = f"worker-{len(self.workers)}"
+            self.workers.append(self._start(name, "worker", "--processes", "1", "--threads", "2"))
+
+    def start_scheduler(self) -> None:
+        """The scheduler."""
+        self.others.append(self._start("scheduler", "scheduler"))
+
+    def worker_talking_to(self, port: int, seconds: float = 30.0) -> subprocess.Popen[bytes]:
+        """The worker one of whose processes has a connection to ``port`` on loopback."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for worker in self.workers:
+                if worker.poll() is not None:
+                    continue
+                family = [psutil.Process(worker.pid)]
+                family += family[0].children(recursive=True)
+                for process in family:
+                    try:
+                        connections = process.net_connections(kind="tcp")
+                    except psutil.Error:
+                        continue
+                    if any(c.raddr and c.raddr.port == port for c in connections):
+                        return worker
+            time.sleep(0.05)
+        raise AssertionError(f"no worker connected to port {port} within {seconds:.0f} s")
+
+    def kill(self, worker: subprocess.Popen[bytes]) -> float:
+        """SIGKILL the worker's whole process group (its master and children, as when its
+        machine dies); return when, on the monotonic clock."""
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+        return time.monotonic()
+
+    def stop(self) -> None:
+        """Stop every process still running (SIGTERM, then SIGKILL)."""
+        for process in self.workers + self.others:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.workers + self.others:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+    def alive(self) -> list[bool]:
+        """Whether each worker still runs."""
+        return [w.poll() is None for w in self.workers]
+
+    def logs(self) -> str:
+        """Every process's log, for a failure's message."""
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
+            for path in sorted(self.folder.glob("*.log"))
+        )
+
+
+@contextmanager
+def cluster(env: dict[str, str], folder: Path) -> Iterator[Cluster]:
+    """A Cluster, stopped afterwards whatever happens."""
+    running = Cluster(env, folder)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def wait_until(
+    check: Callable[[], bool], seconds: float, what: str, logs: Callable[[], str]
+) -> float:
+    """Poll ``check`` until it holds; the seconds it took, or the test fails with the logs."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if check():
+            return time.monotonic() - started
+        time.sleep(0.2)
+    raise AssertionError(f"{what} not reached within {seconds:.0f} s\n{logs()}")
+
+
+def database_counts(database_url: str) -> dict[str, int]:
+    """Rows that tell how far the pipeline got."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            queries = {
+                "items": "SELECT count(*) FROM item",
+                "undetected": "SELECT count(*) FROM item WHERE detected_at IS NULL",
+                "sent": "SELECT count(*) FROM delivery WHERE status = 'sent'",
+                "owed": "SELECT count(*) FROM delivery WHERE status <> 'sent'",
+                "polled": "SELECT count(*) FROM source WHERE last_polled_at IS NOT NULL",
+            }
+            return {name: int(connection.scalar(text(q)) or 0) for name, q in queries.items()}
+    finally:
+        engine.dispose()
