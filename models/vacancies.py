@@ -1,4 +1,10 @@
-"""Matching vacancies to members by what they are about, with synonyms a team can extend."""
+"""Matching vacancies to members by what they are about, with synonyms a team can extend.
+
+A vacancy is matched against the whole pool, which can hold hundreds of thousands of
+members: ``ConceptFinder`` puts the terms of the vacancy's own concepts in one Aho-Corasick
+automaton (pyahocorasick, already the name matcher's engine), so each member's text is read
+once, in one pass, instead of once per term of every concept.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,8 @@ import tomllib
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
+
+import ahocorasick
 
 from models.names import padded
 
@@ -47,3 +55,31 @@ def relevance(vacancy: frozenset[str], member: frozenset[str]) -> float:
     if len(shared) < MIN_SHARED or not vacancy:
         return 0.0
     return round(len(shared) / len(vacancy), 2)
+
+
+class ConceptFinder:
+    """Finds which of a few wanted concepts a text mentions, in one pass over the text."""
+
+    def __init__(
+        self, wanted: frozenset[str], synonyms: Mapping[str, tuple[str, ...]] | None = None
+    ) -> None:
+        groups = default_synonyms() if synonyms is None else synonyms
+        owners: dict[str, set[str]] = {}
+        for name in wanted:
+            for term in groups.get(name, ()):
+                owners.setdefault(term, set()).add(name)
+        self._terms = ahocorasick.Automaton()
+        for term, names in owners.items():
+            self._terms.add_word(term, frozenset(names))
+        self.empty = not owners
+        if not self.empty:
+            self._terms.make_automaton()
+
+    def concepts(self, text: str) -> frozenset[str]:
+        """The wanted concepts ``text`` mentions (whole words, case and accents ignored)."""
+        if self.empty:
+            return frozenset()
+        found: set[str] = set()
+        for _, names in self._terms.iter(padded(text)):
+            found.update(names)
+        return frozenset(found)

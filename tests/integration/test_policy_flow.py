@@ -14,7 +14,7 @@ from models.schema import Delivery, Member, Moment, Recruiter
 from tests.integration.conftest import NOW
 from workers.app import App
 from workers.db import transaction
-from workers.services import checkins
+from workers.services import checkins, vacancies
 from workers.services.checkins import create_check_ins
 from workers.services.delivery import _claim
 from workers.services.feedback import FeedbackError, skip, snooze
@@ -196,6 +196,38 @@ def test_a_vacancy_gives_moments_to_fitting_members_until_it_closes(
         assert "Senior Data Engineer" in moments[0].draft
     assert close_vacancy(app, 1, NOW) == 1
     assert status(app, created[0]) == ("expired", "the vacancy was closed")
+
+
+def test_a_vacancy_goes_to_its_best_fits_only_and_a_rematch_tops_them_up(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(vacancies, "MAX_MATCHES", 3)
+    anna = recruiter(app)
+    halves = [member(app, f"Half{n} Smit", owner=anna, interests="data") for n in range(4)]
+    wholes = [member(app, f"Whole{n} Smit", owner=anna, interests="data, cloud") for n in range(2)]
+    spoke = date(2026, 9, 1)
+    known = member(
+        app, "Known Smit", owner=anna, title="Cloud data engineer", last_contact_on=spoke
+    )
+    member(app, "Private Smit", owner=anna, interests="data, cloud", do_not_contact=True)
+    path = tmp_path / "vacatures.csv"
+    path.write_text("Vacaturenummer;Functie;Vakgebied\nV1;Data Engineer;cloud\n", "utf-8")
+    import_vacancies(app, path, NOW)
+
+    first = match_vacancy(app, 1, NOW)
+    again = match_vacancy(app, 1, NOW)
+    monkeypatch.setattr(vacancies, "MAX_MATCHES", 5)
+    topped = match_vacancy(app, 1, NOW)
+
+    def members_of(ids: list[int]) -> list[int]:
+        with app.sessions() as session:
+            rows = session.scalars(select(Moment).where(Moment.id.in_(ids)).order_by(Moment.id))
+            return [m.member_id for m in rows]
+
+    # Both concepts beat one; among equals the member spoken to most recently comes first.
+    assert members_of(first) == [known, wholes[1], wholes[0]]
+    assert again == []
+    assert members_of(topped) == [halves[3], halves[2]]
 
 
 def test_every_decision_is_explained_and_counted(app: App) -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.vacancies import concepts, default_synonyms, load_synonyms, relevance
+from models.vacancies import ConceptFinder, concepts, default_synonyms, load_synonyms, relevance
 
 # ----------------------------------------------------------------------------- concepts
 
@@ -84,6 +84,22 @@ def test_every_term_finds_its_group_whatever_surrounds_it(
     text = f"{before}{left}{term}{right}{after}"
 
     assert group in concepts(text.upper() if shout else text)
+
+
+WORDS = [term for _, term in GROUP_TERMS] + ["Café", "engineer", "bij", "Ångström", "data-", "x"]
+
+
+@given(
+    vacancy=st.lists(st.sampled_from(WORDS), max_size=6),
+    member=st.lists(st.sampled_from(WORDS + SEPARATORS), max_size=12),
+)
+def test_the_finder_sees_exactly_the_wanted_concepts_concepts_sees(
+    vacancy: list[str], member: list[str]
+) -> None:
+    wanted = concepts(" ".join(vacancy))
+    text = " ".join(member)
+
+    assert ConceptFinder(wanted).concepts(text) == concepts(text) & wanted
 
 
 @given(a=st.text(max_size=60), b=st.text(max_size=60))

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import heapq
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models.moments import DraftFacts, MomentKind
 from models.names import first_name
 from models.schema import Item, Member, Moment, Vacancy
-from models.vacancies import concepts, relevance
+from models.vacancies import ConceptFinder, concepts, relevance
 from workers.app import App
 from workers.db import transaction
-from workers.drafts import member_draft, messages_before
+from workers.drafts import member_draft
 
 MIN_RELEVANCE = 0.5
+MAX_MATCHES = 100
+"""Moments one vacancy creates at most: its best fits."""
+FIT_CACHE = 100_000
+"""Distinct member texts remembered while matching one vacancy."""
 VACANCY_FEED = "vacancy_feed"
 LIVE = ("pending", "deferred", "routed", "delivered")
 
@@ -39,10 +44,16 @@ def store_vacancy(session: Session, item: Item, now: datetime) -> None:
 
 
 def match_vacancy(app: App, vacancy_id: int, now: datetime) -> list[int]:
-    """Create relevant_vacancy moments for the members an open vacancy fits; return their ids.
+    """Create relevant_vacancy moments for the members an open vacancy fits best; return
+    their ids.
 
-    The moments and the vacancy's ``matched_at`` are written in one transaction, so a crash
-    in between leaves the vacancy unmatched and the next tick matches it again.
+    The pool is read once as (id, interests, title) rows, streamed, and each member's text
+    goes through one automaton of the vacancy's concepts; only the best ``MAX_MATCHES``
+    fits are loaded whole and given a moment (best fit first, then the members the agency
+    spoke to most recently): a recruiter follows up a vacancy with tens of people, not with
+    every member whose title says "manager". The moments and the vacancy's ``matched_at``
+    are written in one transaction, so a crash in between leaves the vacancy unmatched and
+    the next tick matches it again.
     """
     policy = app.settings.pool_policy
     with transaction(app.sessions) as session:
@@ -51,18 +62,16 @@ def match_vacancy(app: App, vacancy_id: int, now: datetime) -> list[int]:
         if vacancy.status != "open" or (vacancy.closes_at and vacancy.closes_at <= now):
             return []
         wanted = concepts(f"{vacancy.title} {vacancy.areas or ''}")
+        if not wanted:
+            return []
+        best = _best_fits(session, vacancy_id, wanted)
         expires = vacancy.closes_at or now + policy.windows[MomentKind.RELEVANT_VACANCY]
         title = vacancy.title + (f" at {vacancy.employer}" if vacancy.employer else "")
-        known = set(
-            session.scalars(select(Moment.member_id).where(Moment.vacancy_id == vacancy_id))
-        )
-        query = select(Member).where(Member.do_not_contact.is_(False))
-        members: list[Member] = list(session.scalars(query)) if wanted else []
+        rank = {member_id: place for place, member_id in enumerate(best)}
+        members = session.scalars(select(Member).where(Member.id.in_(rank)))
+        earlier = _moment_counts(session, list(rank))
         created = []
-        for member in members:
-            fit = relevance(wanted, concepts(f"{member.interests or ''} {member.title or ''}"))
-            if fit < MIN_RELEVANCE or member.id in known:
-                continue
+        for member in sorted(members, key=lambda m: rank[m.id]):
             moment = Moment(
                 member_id=member.id,
                 vacancy_id=vacancy_id,
@@ -70,7 +79,7 @@ def match_vacancy(app: App, vacancy_id: int, now: datetime) -> list[int]:
                 key=f"vacancy:{vacancy_id}:{member.id}",
                 status="pending",
                 priority=policy.priorities[MomentKind.RELEVANT_VACANCY],
-                confidence=fit,
+                confidence=best[member.id],
                 not_before=now,
                 expires_at=expires,
                 created_at=now,
@@ -79,13 +88,49 @@ def match_vacancy(app: App, vacancy_id: int, now: datetime) -> list[int]:
                     _facts(member, title),
                     now,
                     app.settings.templates_path,
-                    sequence=messages_before(session, member.id),
+                    sequence=earlier.get(member.id, 0),
                 ),
             )
             session.add(moment)
             created.append(moment)
         session.flush()
         return [m.id for m in created]
+
+
+def _best_fits(session: Session, vacancy_id: int, wanted: frozenset[str]) -> dict[int, float]:
+    """The best-fitting members not yet matched to this vacancy, id → fit, best first: as
+    many as the vacancy has moments left (a re-match after an edit tops it up, no more)."""
+    known = set(session.scalars(select(Moment.member_id).where(Moment.vacancy_id == vacancy_id)))
+    finder = ConceptFinder(wanted)
+    query = select(Member.id, Member.interests, Member.title, Member.last_contact_on).where(
+        Member.do_not_contact.is_(False)
+    )
+    fit_of: dict[str, float] = {}  # titles and interests repeat across a pool
+    fits: list[tuple[float, int, int]] = []
+    rows = session.execute(query.execution_options(yield_per=10_000))
+    for chunk in rows.partitions():
+        for member_id, interests, title, spoke in chunk:
+            about = f"{interests or ''} {title or ''}"
+            fit = fit_of.get(about)
+            if fit is None:
+                found = finder.concepts(about)
+                fit = relevance(wanted, found) if found else 0.0
+                if len(fit_of) < FIT_CACHE:
+                    fit_of[about] = fit
+            if fit >= MIN_RELEVANCE and member_id not in known:
+                fits.append((fit, spoke.toordinal() if spoke else 0, member_id))
+    top = heapq.nlargest(max(0, MAX_MATCHES - len(known)), fits)
+    return {member_id: fit for fit, _, member_id in top}
+
+
+def _moment_counts(session: Session, member_ids: list[int]) -> dict[int, int]:
+    """How many moments each member has had (the drafts vary their wording by it)."""
+    counts = session.execute(
+        select(Moment.member_id, func.count(Moment.id))
+        .where(Moment.member_id.in_(member_ids))
+        .group_by(Moment.member_id)
+    )
+    return {member_id: count for member_id, count in counts}
 
 
 def close_vacancy(app: App, vacancy_id: int, now: datetime) -> int:
