@@ -71,5 +71,29 @@ def _add_metrics(broker: dramatiq.Broker) -> None:
     broker.add_middleware(KeepwarmMetrics())
 
 
+class BrokerEpoch:
+    """Tells the scheduler when the broker has lost its messages: a Redis that restarted
+    without persistence, or was flushed, no longer holds the marker the scheduler set
+    after its last tick. A scheduler that starts finds the same (its first tick re-derives
+    everything owed at once). The in-memory broker is new with each process."""
+
+    def __init__(self, broker: dramatiq.Broker) -> None:
+        self.broker = broker
+        self.key = f"{getattr(broker, 'namespace', 'keepwarm')}:keepwarm.epoch"
+        self.marked = False
+
+    def lost(self) -> bool:
+        """True if the broker holds no marker (or this process set none yet)."""
+        if isinstance(self.broker, RedisBroker):
+            return not self.broker.client.exists(self.key)
+        return not self.marked
+
+    def mark(self) -> None:
+        """Note that the broker holds every message owed so far."""
+        if isinstance(self.broker, RedisBroker):
+            self.broker.client.set(self.key, "1")
+        self.marked = True
+
+
 broker = make_broker(Settings.from_env())
 dramatiq.set_broker(broker)

@@ -37,12 +37,18 @@ class StopFlag:
 def scheduler_loop(app: App, stop: StopFlag, clock: Callable[[], datetime] | None = None) -> None:
     """Tick every ``tick_seconds`` until stopped."""
     from workers.actors import ENQUEUE
+    from workers.broker import BrokerEpoch, broker
 
     now = clock or (lambda: datetime.now(UTC))
+    epoch = BrokerEpoch(broker)
     log.info("scheduler.started", tick_seconds=app.settings.tick_seconds)
     while not stop.event.is_set():
         try:
-            sent = tick(app, now(), ENQUEUE)
+            lost = epoch.lost()
+            if lost:
+                log.info("scheduler.rederiving", reason="the broker's messages are new or lost")
+            sent = tick(app, now(), ENQUEUE, broker_lost=lost)
+            epoch.mark()
             if sent:
                 log.info("scheduler.tick", enqueued=sent)
         except Exception:  # a database hiccup must not end the scheduler

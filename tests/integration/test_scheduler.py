@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
 from models.schema import Item, Source
@@ -108,3 +110,35 @@ def test_a_backlog_is_drained_at_the_pace_the_workers_take_it(app: App) -> None:
     # As many as were taken are sent; none of those still in the queue again.
     assert len(more.sent["detect"]) == CLAIM_BATCH // 2
     assert not set(more.sent["detect"]) & set(queue.sent["detect"])
+
+
+def test_a_broker_that_lost_its_messages_has_claimed_polls_and_owed_work_sent_again(
+    app: App,
+) -> None:
+    add_sources(app, 3)
+    with transaction(app.sessions) as session:
+        session.add(Item(source_id=1, key="k", title="t", fetched_at=NOW))
+        polled = session.get_one(Source, 3)  # polled a minute ago, next poll in an hour
+        polled.last_polled_at = NOW - timedelta(minutes=1)
+        polled.next_poll_at = NOW + timedelta(hours=1) - timedelta(minutes=1)
+    tick(app, NOW, Recorder().enqueue())  # claims sources 1 and 2; their message is lost
+    minute = NOW + timedelta(minutes=1)
+    quiet = Recorder()
+    tick(app, minute, quiet.enqueue())
+    assert quiet.sent == {}  # within the lease, nothing is sent twice
+    lost = Recorder()
+    tick(app, minute, lost.enqueue(), broker_lost=True)
+    assert [sorted(batch) for batch in lost.sent["poll"]] == [[1, 2]]  # not 3: it was polled
+    assert lost.sent["detect"] == [1]
+
+
+def test_a_poll_the_broker_refused_leaves_its_sources_due(app: App) -> None:
+    add_sources(app, 2)
+
+    def broker_down(batch: list[int]) -> None:
+        raise ConnectionError("redis is down")
+
+    refusing = replace(Recorder().enqueue(), poll=broker_down)
+    with pytest.raises(ConnectionError):
+        tick(app, NOW, refusing)
+    assert sorted(claim_due_sources(app, NOW)) == [1, 2]

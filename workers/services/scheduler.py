@@ -45,14 +45,30 @@ class Enqueue:
 
 
 def tick(
-    app: App, now: datetime, enqueue: Enqueue, *, grace: timedelta = timedelta(minutes=5)
+    app: App,
+    now: datetime,
+    enqueue: Enqueue,
+    *,
+    grace: timedelta = timedelta(minutes=5),
+    broker_lost: bool = False,
 ) -> int:
-    """Enqueue due polls and owed work older than ``grace``; return how many messages."""
+    """Enqueue due polls and owed work older than ``grace``; return how many messages.
+
+    ``broker_lost``: the broker came back without its messages (a Redis restarted empty):
+    sources claimed by polls that never ran are due again at once, and every owed row is
+    sent again now rather than after its lease."""
+    if broker_lost:
+        release_claimed_sources(app, now)
+        grace = timedelta(0)
     sent = claimed = 0
     while claimed < MAX_POLLS_PER_TICK:
         batch = claim_due_sources(app, now, limit=POLL_BATCH)
         if batch:
-            enqueue.poll(batch)
+            try:
+                enqueue.poll(batch)
+            except Exception:  # the broker is down: the batch is not claimed after all
+                _unclaim(app, batch, now)
+                raise
             sent += 1
             claimed += len(batch)
         if len(batch) < POLL_BATCH:
@@ -176,9 +192,40 @@ def _lease(app: App, stage: _Owed, now: datetime, stale: datetime) -> list[int]:
     return ids
 
 
+def _poll_lease(app: App) -> timedelta:
+    """How far a claim moves a source's next poll: past any poll that is still running."""
+    return timedelta(seconds=max(60, app.settings.poll_interval))
+
+
+def _unclaim(app: App, source_ids: list[int], now: datetime) -> None:
+    with transaction(app.sessions) as session:
+        session.execute(update(Source).where(Source.id.in_(source_ids)).values(next_poll_at=now))
+
+
+def release_claimed_sources(app: App, now: datetime) -> int:
+    """Make due now the sources whose claim may have been lost with the broker's messages:
+    those whose next poll is a claim's lease away from a time after their last poll. A
+    source polled with an interval longer than the lease looks the same and is polled
+    early once, which costs one conditional request."""
+    lease = _poll_lease(app)
+    with transaction(app.sessions) as session:
+        rows = session.execute(
+            select(Source.id, Source.last_polled_at, Source.next_poll_at).where(
+                Source.enabled, Source.next_poll_at > now, Source.next_poll_at <= now + lease
+            )
+        ).all()
+        ids = [
+            source_id for source_id, polled, due in rows if polled is None or polled < due - lease
+        ]
+        for start in range(0, len(ids), CLAIM_BATCH):
+            chunk = ids[start : start + CLAIM_BATCH]
+            session.execute(update(Source).where(Source.id.in_(chunk)).values(next_poll_at=now))
+    return len(ids)
+
+
 def claim_due_sources(app: App, now: datetime, *, limit: int = CLAIM_BATCH) -> list[int]:
     """Take due sources and move their next poll forward, so no other tick takes them."""
-    lease = now + timedelta(seconds=max(60, app.settings.poll_interval))
+    lease = now + _poll_lease(app)
     with transaction(app.sessions) as session:
         ids = list(
             session.scalars(
