@@ -38,6 +38,45 @@ _LEGAL_SUFFIXES = frozenset(
         "groep",
     }
 )
+NAME_PARTICLES = frozenset(
+    [
+        "van",
+        "de",
+        "der",
+        "den",
+        "ter",
+        "ten",
+        "te",
+        "het",
+        "t",
+        "'t",
+        "van't",
+        "in",
+        "aan",
+        "bij",
+        "uit",
+        "op",
+        "von",
+        "vom",
+        "zu",
+        "da",
+        "di",
+        "du",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "do",
+        "la",
+        "le",
+        "y",
+        "bin",
+        "al",
+        "el",
+    ]
+)
+"""Lower-case words inside a name ("Jan van der Berg", "Ahmed bin Salem"); the surname starts
+at the first of them. Written as folded text writes them, and as people write them ("'t")."""
 _NON_WORD = re.compile(r"[\W_]+")
 # "B.V." and "N.V." lose their dots before tokenising, so they become "bv" and "nv".
 _DOTTED_ABBREVIATION = re.compile(r"\b((?:[a-z]\.){2,})")

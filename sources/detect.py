@@ -18,41 +18,8 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
-from models.names import company_key, padded, person_key
+from models.names import NAME_PARTICLES, company_key, padded, person_key
 
-PARTICLES = frozenset(
-    {
-        "van",
-        "de",
-        "der",
-        "den",
-        "ter",
-        "ten",
-        "te",
-        "het",
-        "t",
-        "von",
-        "vom",
-        "zu",
-        "le",
-        "la",
-        "du",
-        "di",
-        "da",
-        "dos",
-        "das",
-        "del",
-        "della",
-        "op",
-        "in",
-        "aan",
-        "bij",
-        "uit",
-        "y",
-        "al",
-        "el",
-    }
-)
 MIN_SURNAME = 4  # a surname alone shorter than this matches too much text
 
 EMPLOYER, FULL, SURNAME = 0, 1, 2
@@ -74,7 +41,7 @@ def person_forms(name: str) -> tuple[set[str], str | None]:
     words = person_key(name).split()
     if len(words) < 2:
         return set(), None
-    split = next((i for i in range(1, len(words)) if words[i] in PARTICLES), len(words) - 1)
+    split = next((i for i in range(1, len(words)) if words[i] in NAME_PARTICLES), len(words) - 1)
     surname = " ".join(words[split:])
     given = words[:split]
     initials = [w[0] for w in given]

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import re
 
-from models.names import fold
+from models.names import NAME_PARTICLES, fold
 from sources.pages.decoding import _clean, _words
 from sources.pages.roster import PagePerson
 
 # --- what a name and a title look like --------------------------------------------------------
 
-_PARTICLES = _words(
-    "van de der den ter ten te von zu vom da di du del della dos das do la le y bin al el 't"
-    " van't op"
-)
 # Lower-case particles may sit inside a name; these (in any case) cannot start one.
 _NOT_FIRST = _words("de der den het la le el te ter ten 't y do das dos op zu vom")
 _HONORIFICS = _words("dr prof mr mrs ms mx sir dame ir ing drs dhr mevr herr frau")
@@ -108,9 +104,9 @@ def _as_person_name(text: str, *, single_ok: bool = False) -> str | None:
         words.pop(0)
     if not words or len(words) > 6 or _BAD_NAME_CHARS.search(text):
         return None
-    if words[0].lower() in _NOT_FIRST or words[-1].lower() in _PARTICLES:
+    if words[0].lower() in _NOT_FIRST or words[-1].lower() in NAME_PARTICLES:
         return None
-    main = [w for w in words if w not in _PARTICLES]
+    main = [w for w in words if w not in NAME_PARTICLES]
     full = [w for w in main if not _INITIALS.match(w)]
     if not full or not (1 if single_ok else 2) <= len(main) <= 4:
         return None
