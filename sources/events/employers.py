@@ -35,8 +35,40 @@ def _cue_employers(
         for m in cue.finditer(reading.text, *span):
             chunk = _chunk_at(reading, m.end())
             if chunk and chunk is not person and target not in slots:
+                if slot == "event" and _someone(chunk):
+                    continue  # "het vertrek van Erik Markus": a person, not an employer
                 slots[target] = chunk.text
     return slots
+
+
+def _someone(chunk: _Chunk) -> bool:
+    """Whether a name reads as a person's full name (two or more words, no organisation
+    word): after the ambiguous "van"/"of" it is someone, not where someone works."""
+    return chunk.person and len(chunk.text.split()) >= 2
+
+
+def _after_title(reading: _Reading, floor: int, ceiling: int, person: _Chunk | None) -> str | None:
+    """An organisation right after a job title: "wordt interim-directeur KNMT"."""
+    for _, end in reading.titles:
+        if floor <= end < ceiling:
+            chunk = next((c for c in reading.chunks if end < c.start <= end + 1), None)
+            if chunk is not None and chunk is not person and chunk.org:
+                return chunk.text
+    return None
+
+
+def _trailing_reporter(
+    reading: _Reading, floor: int, ceiling: int, person: _Chunk | None
+) -> str | None:
+    """The organisation that reports at the end: "..., Infosys said."."""
+    reporting = reading.rules.extraction.reporting
+    for chunk in reading.chunks:
+        if floor < chunk.start and chunk.end < ceiling and chunk is not person:
+            opened = reading.text[max(floor, chunk.start - 2) : chunk.start] == ", "
+            said = reporting.match(reading.text, chunk.end + 1)
+            if opened and said and said.end() >= ceiling - 1:
+                return chunk.text
+    return None
 
 
 def _subject_employer(
@@ -99,6 +131,12 @@ def _employers(
         reporter = _reporting_employer(reading, candidate.start, floor, person)
         if reporter:
             slots.setdefault(direction, reporter)
+    for found in (
+        _after_title(reading, candidate.start, ceiling, person),
+        _trailing_reporter(reading, floor, ceiling, person),
+    ):
+        if found:
+            slots.setdefault(direction, found)
     affiliation = _affiliation(reading, person)
     if affiliation:
         slots.setdefault("old", affiliation)
