@@ -1,8 +1,14 @@
-"""Refusing connections to non-public addresses, checked on the address actually used.
+"""Which addresses keepwarm may connect to: public ones, and networks the operator opened.
 
-The check sits where the HTTP client opens its sockets, after DNS resolution, so neither
-a redirect nor a DNS answer that changes between check and connect can reach an
-internal address.
+The rules are plain functions over addresses; ``sources.transport`` applies them where
+httpx opens its sockets, after DNS resolution, so neither a redirect nor a DNS answer that
+changes between check and connect can reach an internal address.
+
+Public means ``ipaddress``'s ``is_global`` and none of the special-purpose ranges below
+(IANA's IPv4 and IPv6 special-purpose registries, checked December 2026: everything there
+that is not globally reachable, plus deprecated and documentation ranges the standard
+library of Python 3.11 still calls global). IPv6 addresses that carry an IPv4 address
+(IPv4-mapped, 6to4, Teredo, NAT64) are judged by the IPv4 address inside as well.
 """
 
 from __future__ import annotations
@@ -17,6 +23,39 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+BLOCKED: tuple[IPNetwork, ...] = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "0.0.0.0/8",  # "this network"
+        "10.0.0.0/8",
+        "100.64.0.0/10",  # shared address space (carrier-grade NAT)
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",  # IETF protocol assignments
+        "192.0.2.0/24",  # documentation
+        "192.88.99.0/24",  # 6to4 relay anycast (deprecated)
+        "192.168.0.0/16",
+        "198.18.0.0/15",  # benchmarking
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",  # multicast
+        "240.0.0.0/4",  # reserved, and the limited broadcast address
+        "::/96",  # unspecified, loopback and IPv4-compatible (deprecated)
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "64:ff9b:1::/48",  # local-use IPv4/IPv6 translation
+        "100::/64",  # discard-only
+        "100:0:0:1::/64",  # dummy prefix
+        "2001::/23",  # IETF protocol assignments, Teredo among them
+        "2001:db8::/32",  # documentation
+        "3fff::/20",  # documentation
+        "5f00::/16",  # segment routing (SRv6) SIDs
+        "fc00::/7",  # unique local
+        "fe80::/10",  # link-local
+        "fec0::/10",  # site-local (deprecated)
+        "ff00::/8",  # multicast
+    )
+)
 
 
 def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
@@ -34,6 +73,13 @@ def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
     return None
 
 
+def is_public(address: IPAddress) -> bool:
+    """True when ``address`` is globally reachable and in no special-purpose range."""
+    if not address.is_global or address.is_multicast:
+        return False
+    return not any(address in net for net in BLOCKED)
+
+
 def is_allowed(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> bool:
     """True when ``address`` is public, or inside a network explicitly allowed."""
     candidates = [address]
@@ -43,7 +89,7 @@ def is_allowed(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> bool:
     for candidate in candidates:
         if any(candidate in net for net in allowed):
             continue
-        if not candidate.is_global or candidate.is_multicast:
+        if not is_public(candidate):
             return False
     return True
 
@@ -55,34 +101,11 @@ def check_address(address: str, allowed: Sequence[IPNetwork] = ()) -> None:
         raise BlockedAddressError(f"refusing to connect to non-public address {ip}")
 
 
-def connect_checked(
-    address: tuple[str, int],
-    timeout: float | None = None,
-    source_address: tuple[str, int] | None = None,
-    *,
-    allowed: Sequence[IPNetwork] = (),
-    connect_timeout: float = 5.0,
-) -> socket.socket:
-    """Resolve the host, check every address it has, and connect to a checked one.
-
-    Shaped like ``socket.create_connection``, which ``http.client`` calls to connect:
-    ``timeout`` is the socket's timeout once connected.
-    """
-    host, port = address
+def resolve_checked(host: str, port: int, allowed: Sequence[IPNetwork] = ()) -> list[str]:
+    """The addresses of ``host``, in the resolver's order; BlockedAddressError if any of
+    them may not be connected to (a name that points inside, even in part, is refused)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    for info in infos:
-        check_address(str(info[4][0]), allowed)
-    last_error: OSError | None = None
-    for family, kind, proto, _, sockaddr in infos:
-        sock = socket.socket(family, kind, proto)
-        try:
-            sock.settimeout(connect_timeout)
-            if source_address:
-                sock.bind(source_address)
-            sock.connect(sockaddr)
-            sock.settimeout(timeout)
-            return sock
-        except OSError as exc:
-            sock.close()
-            last_error = exc
-    raise last_error or OSError(f"no address for {host}")
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    for address in addresses:
+        check_address(address, allowed)
+    return addresses

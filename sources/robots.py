@@ -1,7 +1,8 @@
 """robots.txt: fetched through the same guarded client, cached per host, obeyed.
 
 RFC 9309: a missing robots.txt (4xx) allows everything; one that cannot be fetched
-(5xx, timeouts) disallows everything until it can. Matching is Protego's (longest
+(5xx, timeouts) disallows everything until it can; one larger than 500 KiB is obeyed on
+its first 500 KiB (its last, cut line dropped). Matching is Protego's (longest
 match, ``*`` and ``$`` wildcards); Crawl-delay is honoured by the host limiter.
 """
 
@@ -21,6 +22,8 @@ from sources.fetch import Fetcher
 ROBOTS_TTL = 24 * 3600.0
 UNREACHABLE_TTL = 3600.0
 MAX_HOSTS = 10_000
+MAX_ROBOTS_BYTES = 500 * 1024
+"""What RFC 9309 asks a crawler to parse at least; the rest of a longer file is ignored."""
 
 
 @dataclass(frozen=True)
@@ -97,14 +100,15 @@ class RobotsCache:
     def _fetch(self, origin: str) -> HostRules:
         now = time.monotonic()
         try:
-            result = self._fetcher.get(f"{origin}/robots.txt")
+            result = self._fetcher.get(f"{origin}/robots.txt", prefix=MAX_ROBOTS_BYTES)
         except TransientError:
             return HostRules(None, reachable=False, fetched=now)
         except PermanentError:  # 4xx (and refusals): no usable robots.txt, no restriction
             return HostRules(None, reachable=True, fetched=now)
         except SourceError:
             return HostRules(None, reachable=False, fetched=now)
-        text = result.body.decode("utf-8", "replace")
+        body = result.body.rpartition(b"\n")[0] if result.truncated else result.body
+        text = body.decode("utf-8", "replace")
         return HostRules(Protego.parse(text), reachable=True, fetched=now)
 
     @staticmethod

@@ -67,6 +67,7 @@ class App:
             timeout=settings.fetch_timeout,
             max_bytes=settings.max_response_bytes,
             allowed_networks=settings.allow_private_networks,
+            webhook_networks=settings.allow_private_webhooks,
             connections=max(50, 2 * settings.fetch_concurrency),
         )
         # A request holds its host's slot at most this long, even if its worker dies.

@@ -29,6 +29,9 @@ class Settings:
     metrics_port: str = ""
     metrics_host: str = "0.0.0.0"
     allow_private_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    """Networks feeds, pages and robots.txt may be fetched from although not public."""
+    allow_private_webhooks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    """Networks webhooks may be posted to although not public (an internal receiver)."""
     user_agent: str = "keepwarm/0.1 (+https://github.com/keepwarm/keepwarm)"
     fetch_timeout: float = 10.0
     max_response_bytes: int = 5_000_000
@@ -247,7 +250,10 @@ def _parse_by_default(default: Any) -> Any:
     return type(default)
 
 
-_PARSERS: dict[str, Any] = {"allow_private_networks": _parse_networks}
+_PARSERS: dict[str, Any] = {
+    "allow_private_networks": _parse_networks,
+    "allow_private_webhooks": _parse_networks,
+}
 
 
 def _read_config_file(path: Path) -> dict[str, str]:

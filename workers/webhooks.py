@@ -74,7 +74,7 @@ def check_endpoint(url: str, allowed: Sequence[Network]) -> None:
             return
     raise ValueError(
         "a webhook URL must be https:// (http:// only for an address in "
-        "KEEPWARM_ALLOW_PRIVATE_NETWORKS)"
+        "KEEPWARM_ALLOW_PRIVATE_WEBHOOKS)"
     )
 
 

@@ -28,6 +28,7 @@ def base_env(tmp_path: Path, mail: MailCatcher, **extra: str) -> dict[str, str]:
     env.update(
         KEEPWARM_DATA_DIR=str(tmp_path / "data"),
         KEEPWARM_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8",
+        KEEPWARM_ALLOW_PRIVATE_WEBHOOKS="127.0.0.0/8",
         KEEPWARM_SMTP_PORT=str(mail.port),
         KEEPWARM_LOG_FORMAT="json",
         KEEPWARM_TICK_SECONDS="0.5",

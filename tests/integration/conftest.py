@@ -24,6 +24,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[App]:
     values = {
         "data_dir": str(tmp_path),
         "allow_private_networks": "127.0.0.0/8",
+        "allow_private_webhooks": "127.0.0.0/8",
         "host_interval": "0",
         "host_concurrency": "0",
         # The tests' feeds are fresh news; test_polling turns the baseline on where it is tested.

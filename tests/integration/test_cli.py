@@ -21,6 +21,7 @@ def run(tmp_path: Path, *args: str, stdin: str | None = None) -> str:
         "KEEPWARM_DATA_DIR": str(tmp_path),
         "KEEPWARM_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8",
         "KEEPWARM_FIRST_POLL_BASELINE": "false",  # the test feeds' news is fresh
+        "KEEPWARM_ALLOW_PRIVATE_WEBHOOKS": "127.0.0.0/8",
         "COLUMNS": "200",
     }
     result = CliRunner().invoke(cli, list(args), input=stdin, env=env, catch_exceptions=False)

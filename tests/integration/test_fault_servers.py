@@ -179,7 +179,8 @@ def test_a_304_that_claims_a_chunked_body_is_not_modified_at_once(raw_server: An
 @pytest.mark.parametrize(
     ("answer", "error", "message"),
     [
-        (b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n", TransientError, "interim"),
+        # Early hints and then nothing: the answer never came.
+        (b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n", TransientError, "disconnected"),
         (b"HTTP/1.1 302 Found\r\nLocation: http://[x/\r\n\r\n", PermanentError, "invalid"),
         (b"HTTP/1.1 302 Found\r\nLocation: http://a\x01b.example/\r\n\r\n", PermanentError, "URL"),
         (b"HTTP/1.1 503 Busy\r\nRetry-After: \xc2\xb2\r\n\r\n", TransientError, "503"),
@@ -194,6 +195,16 @@ def test_odd_answers_are_source_errors_not_crashes(
     fetcher = Fetcher(user_agent="t", timeout=2, max_bytes=1_000_000, allowed_networks=LOOPBACK)
     with pytest.raises(error, match=message):
         fetcher.get(raw_server(handle) + "/feed")
+
+
+def test_early_hints_before_the_answer_are_not_an_error(raw_server: Any) -> None:
+    def handle(h: BaseHTTPRequestHandler) -> None:
+        h.wfile.write(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n")
+        h.wfile.write(b'HTTP/1.1 200 OK\r\nContent-Length: 6\r\nETag: "e"\r\n\r\n<rss/>')
+
+    fetcher = Fetcher(user_agent="t", timeout=2, max_bytes=1_000_000, allowed_networks=LOOPBACK)
+    result = fetcher.get(raw_server(handle) + "/feed")
+    assert (result.status, result.body, result.etag) == (200, b"<rss/>", '"e"')
 
 
 def test_a_body_cut_short_is_a_transient_error(raw_server: Any) -> None:

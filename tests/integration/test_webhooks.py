@@ -50,7 +50,7 @@ def hook_recruiter(app: App, url: str, **wanted: str) -> str:
             "bram@agency.example",
             NOW,
             replace(ALWAYS, webhook_url=url, **wanted),
-            allowed_networks=app.settings.allow_private_networks,
+            allowed_networks=app.settings.allow_private_webhooks,
         )
         return recruiter.webhook_secret or ""
 

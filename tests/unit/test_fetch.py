@@ -27,7 +27,13 @@ MAX_BYTES = 1000
 
 @pytest.fixture
 def fetcher() -> Iterator[Fetcher]:
-    with Fetcher(user_agent="t", timeout=5, max_bytes=MAX_BYTES, allowed_networks=LOOPBACK) as f:
+    with Fetcher(
+        user_agent="t",
+        timeout=5,
+        max_bytes=MAX_BYTES,
+        allowed_networks=LOOPBACK,
+        webhook_networks=LOOPBACK,
+    ) as f:
         yield f
 
 
@@ -275,7 +281,7 @@ def test_compressed_bodies_are_decoded(
 
     assert fetcher.get(url(httpserver, "/feed")).body == body
     request, _ = httpserver.log[0]
-    assert request.headers["Accept-Encoding"] == "gzip, deflate"
+    assert request.headers["Accept-Encoding"] == "gzip, deflate, br"
 
 
 def test_a_compressed_body_is_capped_by_its_decoded_size(

@@ -40,6 +40,22 @@ REFUSED = [
     "64:ff9b::7f00:1",
     "64:ff9b::a9fe:a9fe",
     "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo
+    "::7f00:1",  # IPv4-compatible (deprecated) loopback
+    "::808:808",  # IPv4-compatible, even of a public address
+    "fec0::1",  # site-local (deprecated)
+    "64:ff9b:1::1",  # local-use NAT64
+    "::ffff:0:808:808",  # IPv4-translated (SIIT)
+    "100::1",  # discard-only
+    "2001:db8::1",
+    "3fff::1",  # documentation (2024)
+    "5f00::1",  # SRv6 SIDs
+    "192.0.0.9",
+    "192.0.2.1",
+    "192.88.99.1",  # 6to4 relay anycast
+    "198.18.0.1",  # benchmarking
+    "198.51.100.1",
+    "203.0.113.1",
+    "240.0.0.1",
 ]
 PUBLIC = [
     "8.8.8.8",

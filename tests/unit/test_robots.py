@@ -87,3 +87,20 @@ def test_robots_txt_is_fetched_once_for_many_checks_even_at_the_same_moment(
 
     assert delays == [4.0] * 8
     assert [request.path for request, _ in httpserver.log] == ["/robots.txt"]
+
+
+def test_a_robots_txt_over_500_kib_is_obeyed_on_its_first_500_kib(
+    httpserver: HTTPServer,
+) -> None:
+    rules = "User-agent: *\nDisallow: /private/\n"
+    padding = "".join(f"# comment line {i:06d} to pad the file out\n" for i in range(20_000))
+    later = "Disallow: /late/\n"  # past 500 KiB: not read
+    httpserver.expect_request("/robots.txt").respond_with_data(rules + padding + later)
+    assert len(padding) > 500 * 1024
+
+    # The cap on other answers is far smaller: robots.txt is read to 500 KiB regardless.
+    with Fetcher(user_agent="t", timeout=5, max_bytes=100_000, allowed_networks=LOOPBACK) as f:
+        robots = RobotsCache(f, "keepwarm")
+        with pytest.raises(DisallowedError):
+            robots.check(url(httpserver, "/private/feed"))
+        assert robots.check(url(httpserver, "/late/feed")) is None

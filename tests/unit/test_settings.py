@@ -155,6 +155,13 @@ def test_allow_private_networks_are_parsed_as_networks() -> None:
     )
 
 
+def test_private_webhook_networks_are_their_own_setting() -> None:
+    settings = Settings.from_env({"KEEPWARM_ALLOW_PRIVATE_WEBHOOKS": "10.1.2.0/24"})
+
+    assert settings.allow_private_webhooks == (ipaddress.ip_network("10.1.2.0/24"),)
+    assert settings.allow_private_networks == ()
+
+
 def test_from_values_uses_field_names() -> None:
     settings = Settings.from_values({"poll_interval": "120", "log_format": "json"})
 

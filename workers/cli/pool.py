@@ -111,7 +111,7 @@ def recruiters_add(
                     email,
                     utc_now(),
                     wanted,
-                    allowed_networks=app.settings.allow_private_networks,
+                    allowed_networks=app.settings.allow_private_webhooks,
                 )
                 if recruiter.webhook_secret != before and recruiter.webhook_format == "standard":
                     secret = recruiter.webhook_secret

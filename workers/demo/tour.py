@@ -77,6 +77,7 @@ def _tour(
         {
             "data_dir": str(folder),
             "allow_private_networks": "127.0.0.0/8",
+            "allow_private_webhooks": "127.0.0.0/8",
             "smtp_host": "127.0.0.1",
             "smtp_port": str(mail.port),
             "log_level": "WARNING",
@@ -112,7 +113,7 @@ def _tour(
                 "bram@agency.example",
                 now,
                 webhook,
-                allowed_networks=settings.allow_private_networks,
+                allowed_networks=settings.allow_private_webhooks,
             )
             add_source(session, f"{site.base}/wire/nieuws.xml", now)
         for found in discover_sources(app, now):
