@@ -322,6 +322,7 @@ def main() -> None:
                 app, watched, metrics_ports, share, cycle, changed, args.sources
             )
         results["bare fetch loop (ceiling)"] = bare_fetch(base, args.sources)
+        results[FETCH_PATH] = fetch_path_over_bare_httpx(app.fetcher, base, args.sources)
         results["parse floor"] = parse_floor(
             args.sources, results["cold (all new)"], parse_before, parse_cpu_per_feed(args.sources)
         )
@@ -444,6 +445,37 @@ def bare_fetch(base: str, total: int) -> dict[str, float]:
     }
 
 
+FETCH_PATH = "fetch path over bare httpx (304s)"
+
+
+def fetch_path_over_bare_httpx(
+    fetcher: Any, base: str, total: int, sample: int = 1000, rounds: int = 4
+) -> dict[str, float]:
+    """CPU per unchanged source (a conditional GET answered 304) through keepwarm's fetcher
+    and through a bare ``httpx.Client`` loop, against the same server in this process;
+    rounds alternate so that the machine's drift falls on both alike."""
+    urls = [f"{base}/feed/{i}.xml" for i in range(0, total, max(1, total // sample))]
+    cpu = {"keepwarm": 0.0, "bare": 0.0}
+    with httpx.Client() as client:
+        etags = [client.get(url).headers["etag"] for url in urls]
+        for _ in range(rounds):
+            before = time.process_time()
+            for url, etag in zip(urls, etags, strict=True):
+                assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+            middle = time.process_time()
+            for url, etag in zip(urls, etags, strict=True):
+                assert fetcher.get(url, etag=etag).not_modified
+            cpu["bare"] += middle - before
+            cpu["keepwarm"] += time.process_time() - middle
+    requests = rounds * len(urls)
+    return {
+        "requests_each": requests,
+        "keepwarm_cpu_ms_per_304": round(1000 * cpu["keepwarm"] / requests, 3),
+        "bare_httpx_cpu_ms_per_304": round(1000 * cpu["bare"] / requests, 3),
+        "ratio": round(cpu["keepwarm"] / cpu["bare"], 2),
+    }
+
+
 def parse_cpu_per_feed(total: int, sample: int = 400) -> float:
     """feedparser's CPU seconds for one of the cold cycle's feeds (a sample of them)."""
     from sources.feeds import parse_feed
@@ -487,6 +519,12 @@ def report(results: dict[str, Any]) -> None:
             )
     bare = results["bare fetch loop (ceiling)"]
     print(f"bare fetch of a full feed: {bare['cpu_ms_per_full_fetch']} CPU ms")
+    path = results[FETCH_PATH]
+    print(
+        f"a 304 through keepwarm's fetcher: {path['keepwarm_cpu_ms_per_304']} CPU ms, a bare"
+        f" httpx.Client loop: {path['bare_httpx_cpu_ms_per_304']} ms, ratio {path['ratio']}"
+        f" (target <= 1.3; {path['requests_each']} requests each, same run)"
+    )
     cold, unchanged = results["cold (all new)"], results["unchanged (all 304)"]
     ratio = unchanged["cpu_ms_per_source_all_told"] / cold["cpu_ms_per_source_all_told"]
     print(f"an unchanged source costs {ratio:.1%} of a changed one (all told)")

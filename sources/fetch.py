@@ -170,6 +170,7 @@ class Fetcher:
         left, so a compression bomb stops there.
         """
         if response.status_code in (204, 304):  # no body, whatever the headers say
+            response.read()  # its end, so that the connection is kept for the next request
             return b"", False
         limit = self.max_bytes if prefix is None else prefix
         decoder = BodyDecoder(response.headers.get("content-encoding", ""))

@@ -401,6 +401,27 @@ def test_a_kept_connection_the_server_dropped_is_replaced_without_an_error(
     assert len(set(handler.ports)) == 3  # a new connection each time, none failed
 
 
+class _NotModifiedHandler(_KeepAliveHandler):
+    def do_GET(self) -> None:
+        type(self).ports.append(self.client_address[1])
+        self.send_response(304)
+        self.send_header("ETag", '"v1"')
+        self.end_headers()
+
+
+def test_a_connection_is_kept_alive_between_304s(
+    keepalive_server: tuple[str, type[_KeepAliveHandler]], fetcher: Fetcher
+) -> None:
+    base, handler = keepalive_server
+    handler.do_GET = _NotModifiedHandler.do_GET  # type: ignore[method-assign]
+
+    for _ in range(3):
+        assert fetcher.get(f"{base}/feed", etag='"v1"').not_modified
+
+    assert len(handler.ports) == 3
+    assert len(set(handler.ports)) == 1  # polling unchanged feeds opens no new connections
+
+
 @pytest.fixture
 def authority() -> trustme.CA:
     return trustme.CA()
