@@ -14,8 +14,10 @@ and why:
 
 Webhooks go out through a second client: its own pool, and its own opt-in for private
 networks, so an internal receiver allowed for webhooks never opens the LAN to feeds (a
-kept-alive connection in a shared pool would). A POST is sent once: httpcore repeats
-nothing it has begun to send.
+kept-alive connection in a shared pool would). A POST is sent once: the webhook client
+speaks HTTP/1.1, over which httpcore moves a request to another connection only when the
+one it picked was unusable before a byte was sent (HTTP/2 may re-send a stream the
+server refused with GOAWAY), and retries no connect (``retries=0``).
 """
 
 from __future__ import annotations
@@ -95,7 +97,11 @@ class Fetcher:
             allowed=allowed_networks, ssl_context=context, timeout=timeout, connections=connections
         )
         self._webhooks = make_client(
-            allowed=webhook_networks, ssl_context=context, timeout=timeout, connections=10
+            allowed=webhook_networks,
+            ssl_context=context,
+            timeout=timeout,
+            connections=10,
+            http2=False,  # see the module docstring: a POST is sent once
         )
         agent = user_agent.encode("ascii", "replace")
         self._headers = {b"User-Agent": agent, b"Accept": b"*/*"}

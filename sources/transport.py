@@ -176,9 +176,11 @@ def make_client(
     ssl_context: ssl.SSLContext,
     timeout: float,
     connections: int,
+    http2: bool = True,
 ) -> httpx.Client:
-    """A client for many threads: keep-alive pool, HTTP/2 where the server offers it, every
-    address checked, proxies taken from the environment. No cookies are kept."""
+    """A client for many threads: keep-alive pool, HTTP/2 where the server offers it (if
+    ``http2``), every address checked, proxies taken from the environment. No cookies are
+    kept."""
     allowed = tuple(allowed)
     pool_options: dict[str, typing.Any] = {
         "ssl_context": ssl_context,
@@ -186,7 +188,7 @@ def make_client(
         "max_keepalive_connections": connections,
         "keepalive_expiry": 5.0,  # servers commonly drop idle connections after 5-15 s
         "http1": True,
-        "http2": True,
+        "http2": http2,
     }
     direct = GuardedTransport(
         httpcore.ConnectionPool(network_backend=GuardedBackend(allowed), **pool_options),

@@ -1,16 +1,22 @@
-"""The sockets under httpx: connecting bounded by the request's deadline, and webhooks
-and feeds opened to private networks separately."""
+"""The sockets under httpx: connecting bounded by the request's deadline, webhooks and
+feeds opened to private networks separately, HTTP/2 where the server offers it."""
 
 from __future__ import annotations
 
 import contextlib
 import ipaddress
 import socket
+import ssl
+import threading
 import time
 from collections.abc import Iterator
 
 import httpcore
 import pytest
+import trustme
+from h2.config import H2Configuration
+from h2.connection import H2Connection
+from h2.events import RequestReceived
 from pytest_httpserver import HTTPServer
 
 from sources import BlockedAddressError
@@ -79,3 +85,60 @@ def test_a_network_opened_to_webhooks_is_not_opened_to_feeds(httpserver: HTTPSer
         with pytest.raises(BlockedAddressError):
             fetcher.get(f"{base}/feed")  # not even on the webhook's kept-alive connection
     assert [request.path for request, _ in httpserver.log] == ["/hook"]
+
+
+@pytest.fixture
+def h2_server() -> Iterator[tuple[str, trustme.CA, list[str]]]:
+    """An HTTPS server on 127.0.0.1 that speaks only HTTP/2 (ALPN ``h2``), written with
+    the ``h2`` library; records ``method path`` of each request."""
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    context.set_alpn_protocols(["h2"])
+    listener = socket.create_server(("127.0.0.1", 0))
+    seen: list[str] = []
+
+    def serve(connection: socket.socket) -> None:
+        with contextlib.suppress(OSError, ssl.SSLError), connection:
+            tls = context.wrap_socket(connection, server_side=True)
+            h2 = H2Connection(H2Configuration(client_side=False))
+            h2.initiate_connection()
+            tls.sendall(h2.data_to_send())
+            while data := tls.recv(65536):
+                for event in h2.receive_data(data):
+                    if isinstance(event, RequestReceived):
+                        fields = dict(event.headers)
+                        seen.append(f"{fields[b':method'].decode()} {fields[b':path'].decode()}")
+                        h2.send_headers(
+                            event.stream_id,
+                            [(":status", "200"), ("content-length", "6"), ("etag", '"h2"')],
+                        )
+                        h2.send_data(event.stream_id, b"<rss/>", end_stream=True)
+                tls.sendall(h2.data_to_send())
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _ = listener.accept()
+                threading.Thread(target=serve, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"https://127.0.0.1:{listener.getsockname()[1]}", authority, seen
+    listener.close()
+
+
+def test_a_server_that_offers_http2_is_fetched_over_http2(
+    h2_server: tuple[str, trustme.CA, list[str]],
+) -> None:
+    base, authority, seen = h2_server
+    context = ssl.create_default_context()
+    authority.configure_trust(context)
+
+    with Fetcher(
+        user_agent="t", timeout=5, max_bytes=100, allowed_networks=LOOPBACK, ssl_context=context
+    ) as fetcher:
+        first = fetcher.get(f"{base}/a.xml")
+        second = fetcher.get(f"{base}/b.xml", etag='"h2"')
+
+    assert (first.body, first.etag, second.body) == (b"<rss/>", '"h2"', b"<rss/>")
+    assert seen == ["GET /a.xml", "GET /b.xml"]  # a server without HTTP/1.1 understood both
