@@ -19,6 +19,9 @@ from sources.events import Event
 CONFIDENT = 0.9
 NAMESAKE = 0.4  # a full name with nothing around it that says it is our member
 SURNAME_ONLY = 0.6
+MAX_NAMESAKES = 2
+"""A shared name whose title or city alone points at more members than this points at no
+one: only namesakes at an employer the text names are kept then."""
 
 
 @dataclass(frozen=True)
@@ -78,18 +81,17 @@ def drafts_for_text(
     haystack = padded(text)
     drafts: list[SignalDraft] = []
     subjects: set[int] = set()
+    strength = _Strength(mentions, members, haystack, event)
     if event.label in PERSON_KINDS:
         candidates = subject_mentions if subject_mentions is not None else mentions
         for member_id in sorted(candidates.member_ids | candidates.surname_member_ids):
-            confidence = _person_confidence(
-                member_id, candidates, mentions, members, haystack, event
-            )
+            confidence = _person_confidence(member_id, candidates, strength)
             if confidence is None:
                 continue
             subjects.add(member_id)
             drafts.append(_person_draft(event, member_id, members, confidence))
     for member_id in sorted(mentions.member_ids - subjects):
-        confidence = _person_confidence(member_id, mentions, mentions, members, haystack, event)
+        confidence = _person_confidence(member_id, mentions, strength)
         if confidence is not None:
             drafts.append(
                 SignalDraft(SignalKind.PRESS_MENTION, member_id=member_id, confidence=confidence)
@@ -110,32 +112,62 @@ def drafts_for_text(
     return drafts
 
 
-def _person_confidence(
-    member_id: int,
-    candidates: Mentions,
-    mentions: Mentions,
-    members: Mapping[int, MemberContext],
-    haystack: str,
-    event: Event,
-) -> float | None:
-    """How sure we are that the name is our member; None when too unsure to keep."""
-    context = members.get(member_id)
-    corroborated = context is not None and _corroborated(context, mentions, haystack, event)
+class _Strength:
+    """How strongly the text around a name says it is each member: 2 their employer is
+    named, 1 their title or city, 0 nothing; namesakes only by their title or city are
+    too many to trust when more than MAX_NAMESAKES share that."""
+
+    def __init__(
+        self,
+        mentions: Mentions,
+        members: Mapping[int, MemberContext],
+        haystack: str,
+        event: Event,
+    ) -> None:
+        self._mentions, self._members, self._haystack = mentions, members, haystack
+        self._named = {company_key(n) for n in (event.old_employer, event.new_employer) if n}
+        self._of: dict[int, int] = {}
+        weak_namesakes = [m for m in mentions.shared_member_ids if self._strength(m) == 1]
+        self._doubtful = set(weak_namesakes) if len(weak_namesakes) > MAX_NAMESAKES else set()
+
+    def of(self, member_id: int) -> int:
+        """2, 1 or 0: employer, title or city, nothing."""
+        return 0 if member_id in self._doubtful else self._strength(member_id)
+
+    def _strength(self, member_id: int) -> int:
+        if member_id not in self._of:
+            context = self._members.get(member_id)
+            self._of[member_id] = (
+                0
+                if context is None
+                else _corroboration(context, self._mentions, self._named, self._haystack)
+            )
+        return self._of[member_id]
+
+
+def _person_confidence(member_id: int, candidates: Mentions, strength: _Strength) -> float | None:
+    """How sure we are that the name is our member; None when too unsure to keep. A name
+    other members share needs something that points at this one."""
+    corroborated = strength.of(member_id) > 0
     if member_id in candidates.member_ids:
-        return CONFIDENT if corroborated else NAMESAKE
+        if corroborated:
+            return CONFIDENT
+        return None if member_id in candidates.shared_member_ids else NAMESAKE
     return SURNAME_ONLY if corroborated else None
 
 
-def _corroborated(context: MemberContext, mentions: Mentions, haystack: str, event: Event) -> bool:
+def _corroboration(
+    context: MemberContext, mentions: Mentions, named: set[str], haystack: str
+) -> int:
     if context.employer_id is not None and context.employer_id in mentions.employer_ids:
-        return True
-    named = {company_key(n) for n in (event.old_employer, event.new_employer) if n}
+        return 2
     if context.employer_key and context.employer_key in named:
-        return True
-    return any(
+        return 2
+    nearby = any(
         value and len(value) > 3 and f" {fold(value)} " in haystack
         for value in (context.title, context.city)
     )
+    return 1 if nearby else 0
 
 
 def _person_draft(
@@ -192,6 +224,8 @@ def drafts_for_observation(
         if context is None:
             continue
         here = context.employer_id is not None and context.employer_id == employer_id
+        if not here and member_id in mentions.shared_member_ids:
+            continue  # which of the namesakes joined, the page does not say
         draft = _team_draft(str(change), member_id, here, context, employer, title, observation)
         if draft is not None:
             drafts.append(draft)

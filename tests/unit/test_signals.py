@@ -17,7 +17,7 @@ from sources.signals import (
 
 MATCHER = NameMatcher(
     employers=[(1, "Acme Robotics B.V."), (2, "Bakker Logistiek")],
-    members=[(10, "Jan de Vries"), (11, "Eva Smit")],
+    members=[(10, "Jan de Vries", 1), (11, "Eva Smit", 2)],
 )
 CONTEXT = {
     10: MemberContext(
@@ -34,9 +34,10 @@ def event(label: str, kind: str | None = None, **extracted: str) -> Event:
 
 
 def drafts(text: str, found: Event, source_employer: int | None = None) -> list[SignalDraft]:
-    subject = MATCHER.find(found.person) if found.person else None
+    mentions = MATCHER.find(text)
+    subject = MATCHER.find(found.person, employers=mentions.employer_ids) if found.person else None
     return drafts_for_text(
-        found, MATCHER.find(text), subject, CONTEXT, text, source_employer_id=source_employer
+        found, mentions, subject, CONTEXT, text, source_employer_id=source_employer
     )
 
 
@@ -133,3 +134,35 @@ def test_team_page_changes_become_job_changes_for_members() -> None:
     left = {**observation, "change": "left", "employer_id": 1, "employer": "Acme Robotics"}
     [draft] = drafts_for_observation(left, MATCHER.find("Jan de Vries"), CONTEXT)
     assert (draft.event, draft.old_employer) == ("departure", "Acme Robotics")
+
+
+NAMESAKES = NameMatcher(
+    employers=[(1, "Acme Robotics B.V.")],
+    members=[(20 + i, "Jan Jansen", 1 if i == 0 else None) for i in range(5)],
+)
+NAMESAKE_CONTEXT = {
+    20 + i: MemberContext(
+        employer_id=1 if i == 0 else None,
+        employer_key="acme robotics" if i == 0 else None,
+        title=None,
+        city="Utrecht",
+    )
+    for i in range(5)
+}
+
+
+def namesake_drafts(text: str) -> list[SignalDraft]:
+    return drafts_for_text(event("none"), NAMESAKES.find(text), None, NAMESAKE_CONTEXT, text)
+
+
+def test_a_shared_name_with_nothing_around_it_is_no_one() -> None:
+    assert namesake_drafts("Jan Jansen wint de marathon.") == []
+
+
+def test_a_shared_name_beside_one_namesakes_employer_is_that_one() -> None:
+    [draft] = namesake_drafts("Jan Jansen van Acme Robotics wint de marathon.")
+    assert (draft.member_id, draft.confidence) == (20, 0.9)
+
+
+def test_a_city_that_many_namesakes_share_points_at_no_one() -> None:
+    assert namesake_drafts("Jan Jansen (Utrecht) wint de marathon.") == []

@@ -122,8 +122,16 @@ def _read(matcher: NameMatcher, item: Item, source: Source) -> _Reading:
         return _Reading(item, source, mentions, observation=observation)
     text = _text_of(item)
     event = classify(text)
-    subject = matcher.find(event.person) if event.person else None
-    return _Reading(item, source, matcher.find(text), event=event, subject=subject)
+    mentions = matcher.find(text)
+    subject = _subject(matcher, event, mentions)
+    return _Reading(item, source, mentions, event=event, subject=subject)
+
+
+def _subject(matcher: NameMatcher, event: Event, mentions: Mentions) -> Mentions | None:
+    """The members the event's person may be: read with the employers the text names."""
+    if not event.person:
+        return None
+    return matcher.find(event.person, employers=mentions.employer_ids)
 
 
 def _text_of(item: Item) -> str:
@@ -141,7 +149,7 @@ def text_drafts(
     matcher = matcher_for(session)
     event = classify(text)
     mentions = matcher.find(text)
-    subject = matcher.find(event.person) if event.person else None
+    subject = _subject(matcher, event, mentions)
     named = mentions.member_ids | mentions.surname_member_ids
     if subject is not None:
         named |= subject.member_ids | subject.surname_member_ids

@@ -69,5 +69,7 @@ def _build(session: Session) -> NameMatcher:
         *session.execute(select(EmployerAlias.employer_id, EmployerAlias.name)).all(),
     ]
     # Streamed: the rows of 680,000 members are never all held at once.
-    members = session.execute(select(Member.id, Member.name).execution_options(yield_per=10_000))
-    return NameMatcher(employers=employers, members=((row[0], row[1]) for row in members))
+    members = session.execute(
+        select(Member.id, Member.name, Member.employer_id).execution_options(yield_per=10_000)
+    )
+    return NameMatcher(employers=employers, members=((r[0], r[1], r[2]) for r in members))
