@@ -150,8 +150,23 @@ class Member(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
+    concepts_at: Mapped[datetime | None]
+    """The ``updated_at`` its ``member_concept`` rows were derived from; behind it, stale."""
+
     employer: Mapped[Employer | None] = relationship()
     owner: Mapped[Recruiter | None] = relationship()
+
+
+class MemberConcept(Base):
+    """One concept (models/data/synonyms.toml group) a member's interests or title name:
+    what vacancy matching selects candidates by, in the database."""
+
+    __tablename__ = "member_concept"
+    __table_args__ = (Index("ix_member_concept_concept", "concept", "member_id"),)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("member.id", ondelete="CASCADE"), primary_key=True
+    )
+    concept: Mapped[str] = mapped_column(String(60), primary_key=True)
 
 
 class Source(Base):

@@ -11,16 +11,15 @@ from sqlalchemy.orm import Session
 from models.moments import DraftFacts, MomentKind
 from models.names import first_name
 from models.schema import Item, Member, Moment, Vacancy
-from models.vacancies import ConceptFinder, concepts, relevance
+from models.vacancies import concepts
 from workers.app import App
 from workers.db import transaction
 from workers.drafts import member_draft
+from workers.services.vacancy_matching import fitting_members, refresh_concepts
 
 MIN_RELEVANCE = 0.5
 MAX_MATCHES = 100
 """Moments one vacancy creates at most: its best fits."""
-FIT_CACHE = 100_000
-"""Distinct member texts remembered while matching one vacancy."""
 VACANCY_FEED = "vacancy_feed"
 LIVE = ("pending", "deferred", "routed", "delivered")
 
@@ -47,15 +46,17 @@ def match_vacancy(app: App, vacancy_id: int, now: datetime) -> list[int]:
     """Create relevant_vacancy moments for the members an open vacancy fits best; return
     their ids.
 
-    The pool is read once as (id, interests, title) rows, streamed, and each member's text
-    goes through one automaton of the vacancy's concepts; only the best ``MAX_MATCHES``
-    fits are loaded whole and given a moment (best fit first, then the members the agency
-    spoke to most recently): a recruiter follows up a vacancy with tens of people, not with
+    The candidates are selected in the database by the concepts they share with the
+    vacancy (``vacancy_matching``: each member's concepts are kept indexed in
+    ``member_concept``) and ranked here; only the best ``MAX_MATCHES`` fits are loaded
+    whole and given a moment (best fit first, then the members the agency spoke to most
+    recently): a recruiter follows up a vacancy with tens of people, not with
     every member whose title says "manager". The moments and the vacancy's ``matched_at``
     are written in one transaction, so a crash in between leaves the vacancy unmatched and
     the next tick matches it again.
     """
     policy = app.settings.pool_policy
+    refresh_concepts(app)
     with transaction(app.sessions) as session:
         vacancy = session.get_one(Vacancy, vacancy_id)
         vacancy.matched_at = now
@@ -99,27 +100,22 @@ def match_vacancy(app: App, vacancy_id: int, now: datetime) -> list[int]:
 
 def _best_fits(session: Session, vacancy_id: int, wanted: frozenset[str]) -> dict[int, float]:
     """The best-fitting members not yet matched to this vacancy, id → fit, best first: as
-    many as the vacancy has moments left (a re-match after an edit tops it up, no more)."""
-    known = set(session.scalars(select(Moment.member_id).where(Moment.vacancy_id == vacancy_id)))
-    finder = ConceptFinder(wanted)
-    query = select(Member.id, Member.interests, Member.title, Member.last_contact_on).where(
-        Member.do_not_contact.is_(False)
+    many as the vacancy has moments left (a re-match after an edit tops it up, no more).
+    The candidates come from the database, by the concepts they share with the vacancy."""
+    known = session.scalar(select(func.count(Moment.id)).where(Moment.vacancy_id == vacancy_id))
+    room = MAX_MATCHES - (known or 0)
+    if room <= 0:
+        return {}
+    candidates = fitting_members(
+        session, wanted, vacancy_id=vacancy_id, min_relevance=MIN_RELEVANCE
     )
-    fit_of: dict[str, float] = {}  # titles and interests repeat across a pool
-    fits: list[tuple[float, int, int]] = []
-    rows = session.execute(query.execution_options(yield_per=10_000))
-    for chunk in rows.partitions():
-        for member_id, interests, title, spoke in chunk:
-            about = f"{interests or ''} {title or ''}"
-            fit = fit_of.get(about)
-            if fit is None:
-                found = finder.concepts(about)
-                fit = relevance(wanted, found) if found else 0.0
-                if len(fit_of) < FIT_CACHE:
-                    fit_of[about] = fit
-            if fit >= MIN_RELEVANCE and member_id not in known:
-                fits.append((fit, spoke.toordinal() if spoke else 0, member_id))
-    top = heapq.nlargest(max(0, MAX_MATCHES - len(known)), fits)
+    top = heapq.nlargest(
+        room,
+        (
+            (fit, spoke.toordinal() if spoke else 0, member_id)
+            for member_id, fit, spoke in candidates
+        ),
+    )
     return {member_id: fit for fit, _, member_id in top}
 
 
