@@ -62,6 +62,8 @@ class Settings:
     smtp_plaintext_login: bool = False
     """Allow the SMTP login without TLS (a relay on the same host only)."""
     mail_from: str = "keepwarm@localhost"
+    delivery_retry_seconds: float = 60.0
+    """The first retry of a failed delivery; each next one waits twice as long (2 h at most)."""
     tick_seconds: float = 30.0
     worker_threads: int = 4
     min_gap_days: int = 90
@@ -182,6 +184,8 @@ class Settings:
             raise SettingsError("KEEPWARM_BROKER_URL must be a redis:// URL")
         if self.fetch_timeout <= 0 or self.max_response_bytes <= 0 or self.poll_interval <= 0:
             raise SettingsError("fetch timeout, response cap and poll interval must be positive")
+        if not 0 < self.delivery_retry_seconds <= 7200:
+            raise SettingsError("KEEPWARM_DELIVERY_RETRY_SECONDS must be between 0 and 7200")
         if self.host_concurrency < 0 or self.host_interval < 0:
             raise SettingsError("KEEPWARM_HOST_CONCURRENCY and KEEPWARM_HOST_INTERVAL must be >= 0")
         if self.fetch_concurrency < 1:

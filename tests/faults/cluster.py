@@ -104,14 +104,19 @@ class CountingReceiver:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.handler = Handler
+        self.listen(0)
         self.port = int(self.httpd.server_address[1])
         self.url = f"http://127.0.0.1:{self.port}/hooks/keepwarm"
+
+    def listen(self, port: int) -> None:
+        """Serve on ``port`` (0: a free one)."""
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self.handler)
+        self.httpd.daemon_threads = True
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def close(self) -> None:
-        """Stop serving."""
+        """Stop serving: connections are refused until ``listen(self.port)``."""
         self.gate.open.set()
         self.httpd.shutdown()
         self.httpd.server_close()
@@ -150,31 +155,42 @@ def distributed_env(
     """The environment of a distributed keepwarm on loopback servers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEEPWARM_")}
     env.update(
-        KEEPWARM_DATA_DIR=str(tmp_path / "data"),
-        KEEPWARM_DATABASE_URL=database_url,
-        KEEPWARM_BROKER_URL=broker_url,
-        KEEPWARM_BROKER_NAMESPACE=f"kw-fault-{uuid.uuid4().hex[:8]}",
-        KEEPWARM_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8",
-        KEEPWARM_LOG_FORMAT="json",
-        KEEPWARM_TICK_SECONDS="0.5",
-        KEEPWARM_HOST_INTERVAL="0",
-        KEEPWARM_FETCH_TIMEOUT="3",
-        KEEPWARM_HOST_CONCURRENCY="0",
-        KEEPWARM_FIRST_POLL_BASELINE="false",  # the demo site's news is fresh
+        dict(
+            KEEPWARM_DATA_DIR=str(tmp_path / "data"),
+            KEEPWARM_DATABASE_URL=database_url,
+            KEEPWARM_BROKER_URL=broker_url,
+            KEEPWARM_BROKER_NAMESPACE=f"kw-fault-{uuid.uuid4().hex[:8]}",
+            KEEPWARM_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8",
+            KEEPWARM_LOG_FORMAT="json",
+            KEEPWARM_TICK_SECONDS="0.5",
+            KEEPWARM_HOST_INTERVAL="0",
+            KEEPWARM_FETCH_TIMEOUT="3",
+            KEEPWARM_HOST_CONCURRENCY="0",
+            KEEPWARM_FIRST_POLL_BASELINE="false",  # the demo site's news is fresh
+        ),
         **extra,
     )
     return env
 
 
-def prepare_pool(env: dict[str, str], tmp_path: Path, site: SiteServer, hook_url: str) -> None:
-    """The demo pool, both recruiters on the webhook, the wire feed and the discovered ones."""
+def prepare_pool(
+    env: dict[str, str],
+    tmp_path: Path,
+    site: SiteServer,
+    hook_url: str,
+    *,
+    anna_by_email: bool = False,
+) -> None:
+    """The demo pool, its recruiters on the webhook (Anna by email if asked), the wire
+    feed and the two feeds discovered from employers' websites."""
     keepwarm(env, "db", "upgrade")
     pool = tmp_path / "pool.csv"
     pool.write_text(demo_pool(site.base, datetime.now(UTC)), "utf-8")
     keepwarm(env, "import", str(pool))
     always = ("--hours", "00:00-23:59", "--days", "mon-sun")
     for email in ("anna@agency.example", "bram@agency.example"):
-        keepwarm(env, "recruiters", "add", email, "--webhook", hook_url, *always)
+        webhook = () if anna_by_email and email.startswith("anna") else ("--webhook", hook_url)
+        keepwarm(env, "recruiters", "add", email, *webhook, *always)
     keepwarm(env, "sources", "add", f"{site.base}/wire/nieuws.xml")
     assert keepwarm(env, "sources", "discover").count("added") == 2
 

@@ -144,9 +144,9 @@ class MailCatcher:
     go to aiosmtpd (``ssl_context`` for implicit TLS, ``tls_context`` for STARTTLS,
     ``authenticator``...)."""
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, *, port: int | None = None, **options: Any) -> None:
         self.inbox: list[Message] = []
-        self.port = free_port()
+        self.port = port or free_port()
         self._controller = Controller(
             _MailHandler(self.inbox), hostname="127.0.0.1", port=self.port, **options
         )

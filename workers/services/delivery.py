@@ -28,7 +28,6 @@ _rng = random.Random()
 
 RETRY_FOR = timedelta(hours=24)
 """A delivery that keeps failing is retried this long after it was owed, then it is dead."""
-RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=2)
 RETRYABLE = ("pending", "failed", "sending")
 SEND_LEASE_TIMEOUTS = 6
@@ -220,7 +219,8 @@ def _record_failure(app: App, delivery_ids: list[int], exc: SourceError, now: da
     with transaction(app.sessions) as session:
         group = [session.get_one(Delivery, delivery_id) for delivery_id in delivery_ids]
         attempts = max(delivery.attempts for delivery in group)
-        retry_at = backoff(now, RETRY_BASE, attempts, _rng, RETRY_CAP)
+        first = timedelta(seconds=app.settings.delivery_retry_seconds)
+        retry_at = backoff(now, first, attempts, _rng, RETRY_CAP)
         for delivery in group:
             delivery.last_error = str(exc)[:2000]
             give_up = delivery.retry_until or delivery.created_at + RETRY_FOR
