@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from models.schema import Employer, Member, Recruiter
+from models.schema import Employer, Member, Recruiter, Source
 from tests.integration.conftest import NOW
 from workers.app import App
+from workers.db import transaction
 from workers.services import pool_import
+from workers.services.directory import add_alias
 from workers.services.pool_import import import_pool
 
 CSV = """Name,E-mail,Employer,Title,Last contact,Owner,Language,External ID
@@ -161,3 +164,34 @@ def test_an_interrupted_import_run_again_finishes_the_job(
     with app.sessions() as session:
         assert session.scalar(select(func.count(Member.id))) == 10
         assert session.scalar(select(func.count(Employer.id))) == 3
+
+
+def test_new_employers_get_their_news_search_once_and_an_alias_finds_its_employer(
+    app: App, tmp_path: Path
+) -> None:
+    app.settings = replace(app.settings, news_search_url="https://news.example.com/?q={query}")
+    with transaction(app.sessions) as session:
+        acme = Employer(name="Acme Robotics", key="acme robotics", created_at=NOW)
+        session.add(acme)
+        session.flush()
+        add_alias(session, acme, "ACME Nederland")
+    path = tmp_path / "pool.csv"
+    path.write_text(
+        "Naam,E-mail,Werkgever,Website werkgever\n"
+        "Jan Jansen,jan@example.net,Acme Nederland B.V.,https://acme.example\n"
+        "Sanne de Boer,sanne@example.net,Van den Berg Logistiek,\n"
+        "Pieter Visser,pieter@example.net,van den berg logistiek bv,https://vdb.example\n",
+        "utf-8",
+    )
+    assert import_pool(app, path, NOW).created == 3
+    assert import_pool(app, path, NOW).unchanged == 3
+    with app.sessions() as session:
+        employers = session.execute(
+            select(Employer.name, Employer.website).order_by(Employer.id)
+        ).all()
+        assert employers == [
+            ("Acme Robotics", "https://acme.example"),
+            ("Van den Berg Logistiek", "https://vdb.example"),
+        ]
+        searches = session.scalars(select(Source.url).where(Source.kind == "news_search")).all()
+        assert searches == ["https://news.example.com/?q=%22Van+den+Berg+Logistiek%22"]

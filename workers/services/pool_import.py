@@ -22,17 +22,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from models.names import company_key
-from models.schema import Employer, Member, Moment, Recruiter, Source, Suppression
+from models.schema import Employer, EmployerAlias, Member, Moment, Recruiter, Source, Suppression
 from sources.watch import PROFILE_PAGE
 from workers.app import App
 from workers.db import insert_or_ignore, transaction
-from workers.services.directory import employer_named, recruiter_for_email
+from workers.services.directory import recruiter_for_email
 from workers.services.pool_rows import TOPIC_WARNING, PoolRow, parse_row, read_rows
 from workers.services.privacy import Suppressed, is_suppressed
 from workers.services.tables import ImportReport, Progress, Rejection, batched
@@ -243,13 +244,40 @@ class _Batch:
                 query.where(Employer.key.in_(list(named)))
             ):
                 self.employers[key] = (employer_id, website is not None)
-        for key, row in named.items():
-            if key not in self.employers:
-                assert row.employer is not None
-                employer = employer_named(
-                    self.session, row.employer, self.now, self.app.settings, website=row.website
-                )
-                self.employers[key] = (employer.id, employer.website is not None)
+        missing = {key: row for key, row in named.items() if key not in self.employers}
+        if missing:
+            self._create_employers(missing)
+
+    def _create_employers(self, named: dict[str, PoolRow]) -> None:
+        """Employers known by an alias are found; the others created in one statement
+        (ON CONFLICT DO NOTHING: another import may create one at the same moment), each
+        with its news search source when one is configured."""
+        aliases = (
+            select(EmployerAlias.key, Employer.id, Employer.website)
+            .join(Employer, Employer.id == EmployerAlias.employer_id)
+            .where(EmployerAlias.key.in_(list(named)))
+        )
+        for key, employer_id, website in self.session.execute(aliases):
+            self.employers[key] = (employer_id, website is not None)
+        new = [
+            {"name": (row.employer or "").strip(), "key": key, "website": row.website}
+            for key, row in named.items()
+            if key not in self.employers
+        ]
+        if not new:
+            return
+        statement = insert_or_ignore(self.session, Employer, "key")
+        self.session.execute(statement, [{**values, "created_at": self.now} for values in new])
+        query = select(Employer.key, Employer.id, Employer.name, Employer.website)
+        created = self.session.execute(query.where(Employer.key.in_([v["key"] for v in new])))
+        pages = []
+        for key, employer_id, name, website in created:
+            self.employers[key] = (employer_id, website is not None)
+            if self.app.settings.news_search_url:
+                url = self.app.settings.news_search_url.replace("{query}", quote_plus(f'"{name}"'))
+                pages.append(_source(url, "news_search", self.now, employer_id=employer_id))
+        if pages:
+            self.session.execute(insert_or_ignore(self.session, Source, "url"), pages)
 
     def _resolve_recruiters(self, rows: list[Line]) -> None:
         """Every owner the rows name into the cache: found, else created (once)."""
@@ -359,16 +387,14 @@ class _Batch:
         if not pages:
             return
         values = [
-            {
-                "url": url,
-                "kind": PROFILE_PAGE,
-                "member_id": member_id,
-                "next_poll_at": self.now,
-                "created_at": self.now,
-            }
+            _source(url, PROFILE_PAGE, self.now, member_id=member_id)
             for url, member_id in pages.items()
         ]
         self.session.execute(insert_or_ignore(self.session, Source, "url"), values)
+
+
+def _source(url: str, kind: str, now: datetime, **owner: int | None) -> dict[str, Any]:
+    return {"url": url, "kind": kind, "next_poll_at": now, "created_at": now, **owner}
 
 
 def _existing(current: dict[str, dict[str, dict[str, Any]]], row: PoolRow) -> dict[str, Any] | None:
