@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote_plus
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -39,6 +39,7 @@ from workers.services.privacy import Suppressed, is_suppressed
 from workers.services.tables import ImportReport, Progress, Rejection, batched
 
 BATCH_ROWS = 2000
+MEMBERS = cast(Table, Member.__table__)
 FIELDS = (
     "name",
     "title",
@@ -60,6 +61,8 @@ FIELDS = (
     "consent_given_on",
     "formal",
 )
+COLUMNS = (Member.id, *(getattr(Member, name) for name in FIELDS))
+COLUMN_NAMES = ("id", *FIELDS)
 NEW_MEMBER = {  # what a new member gets for a column the file leaves out
     "email": None,
     "external_id": None,
@@ -217,19 +220,28 @@ class _Batch:
         return is_suppressed(self.session, row.email, row.external_id)
 
     def _members(self, rows: list[Line]) -> dict[str, dict[str, dict[str, Any]]]:
-        """The members the rows name, by external id and by email, as column dicts."""
-        columns = [Member.id, *(getattr(Member, name) for name in FIELDS)]
-        names = ("id", *FIELDS)
+        """The members the rows name, by external id and by email, as column dicts. An
+        email is looked up only where the member found by external id has another one."""
         found: dict[str, dict[str, dict[str, Any]]] = {"external_id": {}, "email": {}}
-        for key in found:
-            wanted = list({getattr(row, key) for _, row in rows if getattr(row, key)})
-            if not wanted:
-                continue
-            query = select(*columns).where(getattr(Member, key).in_(wanted))
-            for values in self.session.execute(query):
-                member = dict(zip(names, values, strict=True))
-                found[key][member[key]] = member
+        by_id = found["external_id"]
+        self._find(by_id, "external_id", {row.external_id for _, row in rows if row.external_id})
+        emails = {
+            row.email
+            for _, row in rows
+            if row.email and by_id.get(row.external_id or "", {}).get("email") != row.email
+        }
+        self._find(found["email"], "email", emails)
+        for member in by_id.values():
+            found["email"].setdefault(member["email"], member)
         return found
+
+    def _find(self, into: dict[str, dict[str, Any]], key: str, wanted: set[str]) -> None:
+        if not wanted:
+            return
+        query = select(*COLUMNS).where(getattr(Member, key).in_(list(wanted)))
+        for values in self.session.execute(query):
+            member = dict(zip(COLUMN_NAMES, values, strict=True))
+            into[member[key]] = member
 
     def _resolve_employers(self, rows: list[Line]) -> None:
         """Every employer the rows name into the cache: found, else created (once)."""
@@ -341,14 +353,16 @@ class _Batch:
         return employer_id
 
     def _insert(self, inserts: list[tuple[Line, dict[str, Any]]]) -> list[tuple[int | None, Line]]:
-        """New members in one multi-row INSERT; their ids with their rows."""
+        """New members in one executemany INSERT (multi-row VALUES on PostgreSQL); the ids
+        of those with profile pages, looked up after, with their rows."""
         if not inserts:
             return []
         stamps = {"created_at": self.now, "updated_at": self.now}
         values = [{**NEW_MEMBER, **fields, **stamps} for _, fields in inserts]
-        statement = insert(Member).returning(Member.id, sort_by_parameter_order=True)
-        ids = self.session.execute(statement, values).scalars().all()
-        return [(member_id, line) for member_id, (line, _) in zip(ids, inserts, strict=True)]
+        self.session.execute(insert(MEMBERS), values)
+        with_pages = [line for line, _ in inserts if line[1].profile_urls]
+        found = self._members(with_pages) if with_pages else {}
+        return [(_member_id(found, row), (line, row)) for line, row in with_pages]
 
     def _update(self, updates: list[dict[str, Any]]) -> None:
         """Changed members, one UPDATE by primary key per set of changed columns."""
@@ -395,6 +409,11 @@ class _Batch:
 
 def _source(url: str, kind: str, now: datetime, **owner: int | None) -> dict[str, Any]:
     return {"url": url, "kind": kind, "next_poll_at": now, "created_at": now, **owner}
+
+
+def _member_id(found: dict[str, dict[str, dict[str, Any]]], row: PoolRow) -> int | None:
+    member = _existing(found, row)
+    return int(member["id"]) if member else None
 
 
 def _existing(current: dict[str, dict[str, dict[str, Any]]], row: PoolRow) -> dict[str, Any] | None:

@@ -85,7 +85,7 @@ LANGUAGES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PoolRow:
     """One validated row of the pool file."""
 
@@ -148,8 +148,19 @@ def read_rows(path: Path) -> tuple[int, Records]:
 
 
 LIMITS = {"name": 300, "email": 320, "external_id": 200, "employer": 300, "title": 300, "city": 200}
+_URL_GAPS = re.compile(r"[\s,;]+")
 YES = {"1", "yes", "ja", "j", "y", "true", "waar", "x"}
 NO = {"", "0", "no", "nee", "n", "false", "onwaar"}
+
+
+def _folded(text: str) -> str:
+    """``fold`` for the short words of flag columns; plain ASCII words skip the regexes."""
+    lowered = text.lower()
+    return lowered if lowered.isalpha() and lowered.isascii() else fold(text)
+
+
+def _word(words: dict[str, str], text: str) -> str | None:
+    return words.get(_folded(text))
 
 
 def parse_row(values: dict[str, Any], today: date | None = None) -> PoolRow:
@@ -163,7 +174,7 @@ def parse_row(values: dict[str, Any], today: date | None = None) -> PoolRow:
     last_contact = parse_date(values.get("last_contact"))
     if today is not None and last_contact is not None and last_contact > today:
         raise ValueError(f"the last contact date {last_contact:%d-%m-%Y} is in the future")
-    flag = fold(text.get("do_not_contact") or "") if "do_not_contact" in values else None
+    flag = _folded(text.get("do_not_contact") or "") if "do_not_contact" in values else None
     if flag is not None and flag not in YES | NO:
         raise ValueError(
             f"do not contact must be yes/ja or no/nee, not {text.get('do_not_contact')!r}"
@@ -180,11 +191,10 @@ def parse_row(values: dict[str, Any], today: date | None = None) -> PoolRow:
     owner = (text.get("owner") or "").lower() or None
     if owner is not None and not EMAIL.match(owner):
         raise ValueError(f"the owner {owner!r} is not a recruiter's email address")
-    language = LANGUAGES.get(fold(text.get("language") or "en"))
+    language = _word(LANGUAGES, text.get("language") or "en")
     if language is None:
         raise ValueError(f"the language {text.get('language')!r} is not nl or en")
-    urls = re.split(r"[\s,;]+", text.get("profile_urls") or "")
-    urls = [u for u in urls if u]
+    urls = [u for u in _URL_GAPS.split(text.get("profile_urls") or "") if u]
     bad = [u for u in urls if not u.lower().startswith(("http://", "https://"))]
     if bad:
         raise ValueError(f"the profile URL {bad[0]!r} is not an http(s) address")
@@ -195,7 +205,7 @@ def parse_row(values: dict[str, Any], today: date | None = None) -> PoolRow:
             f"the legal basis {basis_text!r} is neither consent/toestemming nor "
             "legitimate interest/gerechtvaardigd belang"
         )
-    address = fold(text.get("formal") or "")
+    address = _folded(text.get("formal") or "")
     if address and address not in ADDRESS:
         raise ValueError(f"the address {text.get('formal')!r} is neither je nor u")
     return PoolRow(

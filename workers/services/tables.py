@@ -8,6 +8,7 @@ and settle the encoding, once to import), an XLSX through openpyxl's read-only m
 from __future__ import annotations
 
 import csv
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ Progress = Callable[[int, int], None]
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 _SNIFF_CHARS = 4096
+_NUMERIC_DATE = re.compile(r"([0-9]{1,4})([-/.])([0-9]{1,2})\2([0-9]{1,4})")
 
 
 class ImportFileError(ValueError):
@@ -171,12 +173,34 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     raw = str(value).strip()
+    found = _quick_date(raw)
+    if found is not None:
+        return found
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
     raise ValueError(f"the date {raw!r} is neither yyyy-mm-dd nor dd-mm-jjjj")
+
+
+def _quick_date(raw: str) -> date | None:
+    """The formats of ``_DATE_FORMATS`` without strptime, which costs ten times as much;
+    None when ``raw`` is not plainly one of them (strptime then decides)."""
+    numeric = _NUMERIC_DATE.fullmatch(raw)
+    if numeric is None:
+        return None
+    first, separator, month, last = numeric.groups()
+    if len(first) == 4 and len(last) <= 2 and separator in "-/":
+        year, day = first, last
+    elif len(last) == 4 and len(first) <= 2:
+        year, day = last, first
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def cell_text(value: Any) -> str | None:
