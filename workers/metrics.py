@@ -7,6 +7,8 @@ which does nothing until the metrics middleware has booted in a worker process.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from typing import Any
 
 from dramatiq.middleware import Middleware
@@ -20,7 +22,14 @@ COUNTERS = {
         "CPU seconds spent parsing changed bodies, by source kind.",
         "kind",
     ),
+    "stage_cpu": (
+        "keepwarm_stage_cpu_seconds_total",
+        "CPU seconds a worker thread spent on each actor's messages (a poll's fetches run "
+        "on the fetch pool's threads and are not in it).",
+        "actor",
+    ),
 }
+_started = threading.local()
 _counters: dict[str, Any] = {}
 
 
@@ -45,3 +54,16 @@ class KeepwarmMetrics(Middleware):
         registry = prom.CollectorRegistry()
         for key, (metric, description, label) in COUNTERS.items():
             _counters[key] = prom.Counter(metric, description, [label], registry=registry)
+
+    def before_process_message(self, broker: Any, message: Any) -> None:
+        _started.cpu = time.thread_time()
+
+    def after_process_message(
+        self, broker: Any, message: Any, *, result: Any = None, exception: Any = None
+    ) -> None:
+        started = getattr(_started, "cpu", None)
+        if started is not None:
+            count("stage_cpu", message.actor_name, time.thread_time() - started)
+            _started.cpu = None
+
+    after_skip_message = after_process_message
