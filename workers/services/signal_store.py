@@ -45,7 +45,8 @@ def record_signals(
             fresh[entry.fingerprint] = _Planned(
                 first.item, entry.draft, first.fingerprint, first.earlier, first.occurred
             )
-    inserted = _insert_new(session, list(fresh.values()), now)
+    # Rows in one order in every worker: two batches sharing events wait, never deadlock.
+    inserted = _insert_new(session, [fresh[fp] for fp in sorted(fresh)], now)
     # Another worker may have stored one of them a moment ago: that one is known now.
     missing = set(fresh) - set(inserted)
     known |= _known(session, missing) if missing else {}
@@ -141,7 +142,7 @@ def _raise_confidence(
             update(Signal)
             .where(Signal.id == bindparam("s_id"))
             .values(confidence=bindparam("s_confidence")),
-            [{"s_id": sid, "s_confidence": conf} for sid, conf in raised.items()],
+            [{"s_id": sid, "s_confidence": raised[sid]} for sid in sorted(raised)],
             execution_options={"synchronize_session": False},
         )
 
@@ -169,7 +170,7 @@ def _add_evidence(
                 "created_at": now,
             },
         )
-    ordered = list(rows.values())
+    ordered = [rows[key] for key in sorted(rows)]
     for start in range(0, len(ordered), _CHUNK):
         session.execute(
             _insert(session)(SignalEvidence)
