@@ -9,6 +9,8 @@ and why:
   and the same URL rules (http and https only, no credentials), and at most five hops.
 - **Decoding** (``sources.decoding``): bounded by the size cap as it inflates, gzip
   members after the first, a cut-short stream noticed.
+- **A GET sent again** once when a kept-alive connection turns out closed before any
+  answer (httpx retries connects only).
 - **Errors**: httpx's exceptions and the status codes translated into the
   ``SourceError`` tree callers know (``sources/__init__.py``).
 
@@ -130,7 +132,7 @@ class Fetcher:
             with deadline(self.body_seconds) as at:
                 with _translated(at, "the answer"):
                     request = httpx.Request("GET", target, headers=headers)
-                    response = self._client.send(request, stream=True)
+                    response = self._send_get(request)
                 try:
                     location = response.headers.get("location")
                     if response.status_code in _REDIRECTS and location:
@@ -144,6 +146,21 @@ class Fetcher:
                         response.close()
             return FetchResult(str(target), response.status_code, body, response.headers, truncated)
         raise PermanentError(f"more than {MAX_REDIRECTS} redirects")
+
+    def _send_get(self, request: httpx.Request) -> httpx.Response:
+        """Send a GET; once more when the connection failed before any answer came.
+
+        A server may close a kept-alive connection just as it is reused; httpcore notices
+        only when the request meets the closed socket. A GET changes nothing, so it is
+        sent again (on a new connection: httpcore drops the failed one), within the
+        same deadline.
+        """
+        try:
+            return self._client.send(request, stream=True)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            if isinstance(exc, httpx.RemoteProtocolError) and "without sending" not in str(exc):
+                raise  # a malformed answer, not a closed connection
+            return self._client.send(request, stream=True)
 
     def post_json(self, url: str, payload: Any, *, headers: Mapping[str, str]) -> None:
         """POST JSON to ``url``; raise a SourceError unless the receiver answers 2xx."""

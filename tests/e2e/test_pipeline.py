@@ -57,7 +57,9 @@ def prepare(env: dict[str, str], tmp_path: Path, site: SiteServer, hooks: Webhoo
     imported = cli(env, "import", str(pool))
     assert "created 5" in imported and "rejected 1" in imported and "line 7" in imported
     assert "created 0, updated 0, unchanged 5" in cli(env, "import", str(pool))
-    always = ("--hours", "00:00-23:59", "--days", "mon-sun")  # the test runs at any hour
+    # The test runs at any hour on any day: the default capacity, paced over the week,
+    # would allow one moment on a Monday.
+    always = ("--hours", "00:00-23:59", "--days", "mon-sun", "--capacity", "20")
     cli(env, "recruiters", "add", "anna@agency.example", *always)
     webhook = f"{hooks.base}/hooks/keepwarm"
     cli(env, "recruiters", "add", "bram@agency.example", "--webhook", webhook, *always)

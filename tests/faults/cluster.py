@@ -161,6 +161,7 @@ def distributed_env(
             KEEPWARM_BROKER_URL=broker_url,
             KEEPWARM_BROKER_NAMESPACE=f"kw-fault-{uuid.uuid4().hex[:8]}",
             KEEPWARM_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8",
+            KEEPWARM_ALLOW_PRIVATE_WEBHOOKS="127.0.0.0/8",
             KEEPWARM_LOG_FORMAT="json",
             KEEPWARM_TICK_SECONDS="0.5",
             KEEPWARM_HOST_INTERVAL="0",
@@ -187,7 +188,8 @@ def prepare_pool(
     pool = tmp_path / "pool.csv"
     pool.write_text(demo_pool(site.base, datetime.now(UTC)), "utf-8")
     keepwarm(env, "import", str(pool))
-    always = ("--hours", "00:00-23:59", "--days", "mon-sun")
+    # Any hour on any day, with room (the default capacity is paced: one on a Monday).
+    always = ("--hours", "00:00-23:59", "--days", "mon-sun", "--capacity", "20")
     for email in ("anna@agency.example", "bram@agency.example"):
         webhook = () if anna_by_email and email.startswith("anna") else ("--webhook", hook_url)
         keepwarm(env, "recruiters", "add", email, *webhook, *always)

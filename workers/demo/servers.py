@@ -147,6 +147,7 @@ class MailCatcher:
     def __init__(self, *, port: int | None = None, **options: Any) -> None:
         self.inbox: list[Message] = []
         self.port = port or free_port()
+        self._listening = False
         self._controller = Controller(
             _MailHandler(self.inbox), hostname="127.0.0.1", port=self.port, **options
         )
@@ -154,10 +155,13 @@ class MailCatcher:
     def start(self) -> None:
         """Start listening."""
         self._controller.start()
+        self._listening = True
 
     def stop(self) -> None:
-        """Stop listening."""
-        self._controller.stop()
+        """Stop listening (nothing to do when it never started)."""
+        if self._listening:
+            self._controller.stop()
+            self._listening = False
 
 
 def free_port() -> int:

@@ -104,8 +104,9 @@ def _tour(
 
         console.rule("2. recruiters and sources")
         with transaction(app.sessions) as session:
-            # The tour runs at any hour: both recruiters take alerts around the clock.
-            always = RecruiterSettings(hours="00:00-23:59", days="mon-sun")
+            # The tour runs at any hour on any day: both recruiters take alerts around
+            # the clock, with room (the default 5 a week, paced, allows one on a Monday).
+            always = RecruiterSettings(hours="00:00-23:59", days="mon-sun", capacity=20)
             configure_recruiter(session, "anna@agency.example", now, always)
             webhook = replace(always, webhook_url=f"{hooks.base}/hooks/keepwarm")
             configure_recruiter(

@@ -106,7 +106,11 @@ def _import_row(app: App, values: dict[str, Any], now: datetime) -> bool:
     day = parse_date(values.get("date"))
     if day is None:
         raise ContactError("the date is missing")
-    at = min(datetime.combine(day, time(12), tzinfo=UTC), now)
+    # A row names a day: noon of it stands for the contact (now, when today's noon is
+    # still ahead). The key is taken from the day itself, so that the same file imported
+    # again in the morning and in the afternoon is the same contacts.
+    stated = datetime.combine(day, time(12), tzinfo=UTC)
+    at = min(stated, now)
     channel = _word(values.get("channel"), CHANNEL_WORDS, "channel") or "other"
     outcome = _word(values.get("outcome"), OUTCOME_WORDS, "outcome")
     note = cell_text(values.get("note"))
@@ -120,7 +124,7 @@ def _import_row(app: App, values: dict[str, Any], now: datetime) -> bool:
         outcome=outcome,
         note=note,
         origin="import",
-        key=f"import:{key}" if key else natural_key(member_id, at, channel, outcome, note),
+        key=f"import:{key}" if key else natural_key(member_id, stated, channel, outcome, note),
     )
     return logged.created
 
