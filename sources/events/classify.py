@@ -21,6 +21,7 @@ from sources.events.people import _find_person, _new_title, _person_name
 from sources.events.reading import (
     _Candidate,
     _candidates,
+    _Chunk,
     _keyword_masks,
     _near_title,
     _Reading,
@@ -118,52 +119,45 @@ def _refine_event(
     return event
 
 
-def _job_change(reading: _Reading, candidate: _Candidate, score: float) -> Event:
-    """The event for a winning job-change trigger, with person, employers and title."""
-    person = _find_person(reading, candidate)
+def _job_change(
+    reading: _Reading, candidate: _Candidate, person: _Chunk | None
+) -> tuple[str, str | None, str | None, str | None]:
+    """A winning job change's event (refined), new employer, old employer and new title."""
     arrival = candidate.trigger.event in _ARRIVALS
     title = _new_title(reading, candidate, person) if arrival else None
     new, old = _employers(reading, candidate, person)
     event = _refine_event(reading, candidate, title, new, old)
     if event == "promotion":
         new, old = new or old, old or new
+    return event, new, old, title
+
+
+def _event(reading: _Reading, winner: _Candidate, score: float) -> Event:
+    """The event a winning trigger match reports, its confidence calibrated: a job change
+    with its person, employers and title, an award with its person, company news with its
+    company."""
+    label, event = winner.trigger.label, winner.trigger.event
+    person = _find_person(reading, winner) if label in ("job_change", "award") else None
+    new: str | None = None
+    old: str | None = None
+    title: str | None = None
+    company: str | None = None
+    if label == "job_change":
+        event, new, old, title = _job_change(reading, winner, person)
+        company = new or old
+    elif label == "company_news":
+        company = _company(reading, winner)
     return Event(
-        label="job_change",
+        label=label,
         event=event,
         person=_person_name(person),
         new_employer=new,
         old_employer=old,
         new_title=title,
-        confidence=round(score, 2),
+        confidence=calibrated(label, score),
         language=reading.rules.language,
-        company=new or old,
+        company=company,
     )
-
-
-def _other_event(reading: _Reading, candidate: _Candidate, score: float) -> Event:
-    """The event for a winning award or company-news trigger."""
-    label = candidate.trigger.label
-    person = _find_person(reading, candidate) if label == "award" else None
-    return Event(
-        label=label,
-        event=candidate.trigger.event,
-        person=_person_name(person),
-        new_employer=None,
-        old_employer=None,
-        new_title=None,
-        confidence=round(score, 2),
-        language=reading.rules.language,
-        company=_company(reading, candidate) if label == "company_news" else None,
-    )
-
-
-def _event(reading: _Reading, winner: _Candidate, score: float) -> Event:
-    """The event a winning trigger match reports, its confidence calibrated."""
-    if winner.trigger.label == "job_change":
-        event = _job_change(reading, winner, score)
-    else:
-        event = _other_event(reading, winner, score)
-    return replace(event, confidence=calibrated(event.label, score))
 
 
 def _read(text: str, language: str) -> tuple[list[Event], bool]:
