@@ -9,7 +9,10 @@ Without FILE it reports, and writes to bench/results/eval_signals.json:
   for job changes the person and the new employer extracted where the text itself names
   them (the record may fill them from the page title or a neighbouring sentence; a job
   change the reader missed counts as wrong); the held-out half is the figure to quote,
-  checked against the targets of issue 15 with each gap named;
+  checked against the targets of issue 15 with each gap named. Slots are compared
+  normalised: a person by the folded names without a leading honorific ("Dr", "mevrouw"),
+  in any order; an employer by ``company_key`` without a leading "the" (case, accents and
+  legal suffixes do not count); a title folded, without leading articles and "new";
 - the old development set (tests/data/corpus/signals-dev.jsonl);
 - a reliability table: the stated confidence of the events said, in bins, against the
   share of them that were right, on the development data (tuning half and old set) and on
@@ -90,8 +93,18 @@ def label_scores(gold: Sequence[str], predicted: Sequence[str], label: str) -> S
     return Scores(precision, recall, f1, gold_pos, predicted_pos)
 
 
+# Honorifics and forms of address are not part of a name: the labellers wrote "Mevrouw
+# Greet Visser" as "Greet Visser" but kept "Dr Wanda Austin"; a reader is not scored on that.
+_HONORIFIC = re.compile(
+    r"^(?:(?:dr|prof|mr|mrs|ms|miss|sir|dame|mevrouw|mevr|mw|de heer|heer|dhr|drs|ir|ing)\s+)+"
+)
+
+
 def _person(value: str) -> str:
-    return fold(value)
+    """A person slot compared by its names, each folded and without a leading honorific, in
+    any order ("A; B" equals "B; A")."""
+    names = (_HONORIFIC.sub("", fold(name)) for name in value.split(";"))
+    return "; ".join(sorted(name for name in names if name))
 
 
 def _employer(value: str) -> str:

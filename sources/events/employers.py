@@ -16,6 +16,7 @@ from sources.events.reading import _Candidate, _Chunk, _Reading
 _ARRIVALS = frozenset({"appointment", "hire", "promotion", "interim", "board"})
 _ARTICLE = re.compile(r"(?:the|de|het|its)\s+", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]")
+_OWNED = re.compile(r"['’]s?\s+(?:[a-z]+\s+){0,2}")  # "'s ninth ", "'s new chief "
 
 
 def _chunk_at(reading: _Reading, position: int) -> _Chunk | None:
@@ -54,6 +55,15 @@ def _after_title(reading: _Reading, floor: int, ceiling: int, person: _Chunk | N
             chunk = next((c for c in reading.chunks if end < c.start <= end + 1), None)
             if chunk is not None and chunk is not person and chunk.org:
                 return chunk.text
+    return None
+
+
+def _title_owner(reading: _Reading, floor: int, ceiling: int, person: _Chunk | None) -> str | None:
+    """The organisation whose role it is: "becomes Facebook's ninth director"."""
+    for chunk in reading.chunks:
+        owner = floor <= chunk.start < ceiling and chunk.possessive and chunk is not person
+        if owner and any(_OWNED.fullmatch(reading.text, chunk.end, s) for s, _ in reading.titles):
+            return None if chunk.former else chunk.text
     return None
 
 
@@ -131,6 +141,9 @@ def _employers(
         reporter = _reporting_employer(reading, candidate.start, floor, person)
         if reporter:
             slots.setdefault(direction, reporter)
+        owner = _title_owner(reading, candidate.start, ceiling, person)
+        if owner:
+            slots.setdefault(direction, owner)
     for found in (
         _after_title(reading, candidate.start, ceiling, person),
         _trailing_reporter(reading, floor, ceiling, person),

@@ -17,6 +17,7 @@ _TITLE_JOINT = re.compile(r"(?:\s*,\s*|\s+(?:and|en|&)\s+|\s*/\s*)(?:(?:a|an|the
 _LETTER_RUN = re.compile(r"[^\W\d]+")
 _SHORT_GAP = re.compile(r"[\s'’\w<>]{0,15}")
 _AND = re.compile(r"\s+(?:and|en)\s+")
+_LOWER_WORD = re.compile(r"\s*[a-zà-ÿ]")
 
 _STOP = re.compile(r"[.;!?]")
 
@@ -25,6 +26,8 @@ def _gap_allows(reading: _Reading, start: int, end: int) -> bool:
     """Whether the words between a trigger and a name keep the name in reach of the trigger."""
     if end - start > 60:
         return False
+    if reading.text.endswith(", ", start, end) and any(e == end - 2 for _, e in reading.titles):
+        end -= 2  # "has named current chairman, David L. Calhoun, as": the title's apposition
     titles = [(s, e) for s, e in reading.titles if start <= s < end]
     if any(start <= s < end for s, e in reading.masks if (s, e) not in reading.titles):
         return False  # another trigger word comes first
@@ -80,7 +83,29 @@ def _person_before(reading: _Reading, position: int, floor: int) -> _Chunk | Non
         if _aside(reading, chunk, floor):
             continue
         if chunk.person and not _in_employer_slot(reading, chunk, position):
-            return chunk
+            return _apposition_head(reading, chunk, position, floor) or chunk
+    return None
+
+
+def _apposition_head(reading: _Reading, chunk: _Chunk, position: int, floor: int) -> _Chunk | None:
+    """The person a name before a trigger describes when it sits in their apposition:
+    "Ad van Tok, directeur Regie en Bedrijfsvoering, ... optreden", "Susan Desmond-Hellmann,
+    the Chancellor of the University of California, San Francisco, becomes"."""
+    text = reading.text
+    closing = text.find(",", chunk.end, position)
+    if closing < 0 or any(closing < c.start < position for c in reading.chunks):
+        return None  # the name is not closed by a comma before the trigger
+    for head in reading.chunks:
+        if head.end >= chunk.start or head.start < floor or not head.person:
+            continue
+        # more commas inside only when the head opens the sentence: not a list of names
+        inside = text.count(",", head.end + 1, chunk.start) == 0 or head.start - floor <= 3
+        opened = text.startswith(",", head.end) and inside
+        described = any(head.end < s < chunk.start for s, _ in reading.titles) or bool(
+            _LOWER_WORD.match(text, head.end + 1)
+        )
+        if opened and described:
+            return head
     return None
 
 

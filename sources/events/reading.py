@@ -20,10 +20,12 @@ _HONORIFICS = (
     *("dhr", "mevr", "drs", "dr", "ir", "mr", "prof"),
 )
 _NOT_AN_END = "".join(rf"(?<!\b{word})" for word in _HONORIFICS)
-# A full stop ends a sentence unless it closes an initial ("J. Smit", "L.K. Evans") or an
-# honorific; a semicolon always does, so "A wordt CEO; B vertrekt" is two sentences.
+# A full stop ends a sentence unless it closes an initial ("J. Smit", "L.K. Evans", also
+# the text's first letter) or an honorific; a semicolon always does, so "A wordt CEO; B
+# vertrekt" is two sentences.
 _SENTENCE_END = re.compile(
-    rf"(?<=[\w)\"'’%]){_NOT_AN_END}(?<![\s.(-][^\W\d_])[.!?]\s+(?=[{_UPPER}\"'‘“\d])|;\s+"
+    rf"(?<=[\w)\"'’%]){_NOT_AN_END}(?<![\s.(-][^\W\d_])(?<!^[^\W\d_])[.!?]\s+"
+    rf"(?=[{_UPPER}\"'‘“\d])|;\s+"
 )
 _ABBREVIATIONS = frozenset({"inc.", "co.", "corp.", "ltd.", "jr.", "sr.", "n.v.", "b.v.", "st."})
 _CAMEL = re.compile(rf"[{_UPPER}]{{2,}}[a-z]{{2}}")  # "JPMorgan", not "McClymont"
