@@ -1,12 +1,19 @@
-"""Finding the feed of a website: ``<link rel="alternate">`` first, then common paths."""
+"""Finding the feed of a website: ``<link rel="alternate">`` first, then common paths.
+
+Every page is fetched through the caller's ``get``: the workers pass one that asks
+robots.txt and keeps the host's limits, so a URL robots.txt disallows is not fetched and
+the refusal is reported with the search.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from sources import SourceError
+from sources import DisallowedError, SourceError
 from sources.feeds import parse_feed
-from sources.fetch import Fetcher
+from sources.fetch import FetchResult
 from sources.markup import parse_html
 
 FEED_TYPES = (
@@ -44,16 +51,25 @@ def feed_links(html: str, base_url: str) -> list[str]:
     return urls
 
 
-def discover_feed(fetcher: Fetcher, website: str) -> str | None:
-    """The feed URL of ``website``, or None when neither the page nor common paths have one."""
+@dataclass(frozen=True)
+class FeedSearch:
+    """The feed found (None: none), and why pages were not fetched (``url: reason``)."""
+
+    feed: str | None
+    refused: tuple[str, ...] = ()
+
+
+def discover_feed(get: Callable[[str], FetchResult], website: str) -> FeedSearch:
+    """Look for the feed of ``website``: the page's announced feeds, then common paths."""
     candidates: list[str] = []
+    refused: list[str] = []
     try:
-        page = fetcher.get(website)
+        page = get(website)
         candidates.extend(feed_links(page.body.decode("utf-8", "replace"), page.url))
         if _is_feed(page.body, page.url):
-            return page.url
-    except SourceError:
-        pass
+            return FeedSearch(page.url)
+    except SourceError as exc:
+        refused.append(f"{website}: {exc}")
     # Common paths under the website's own folder first, then at the host's root.
     for path in COMMON_PATHS:
         candidates.extend(
@@ -63,12 +79,15 @@ def discover_feed(fetcher: Fetcher, website: str) -> str | None:
         )
     for url in candidates:
         try:
-            result = fetcher.get(url)
+            result = get(url)
+        except DisallowedError as exc:
+            refused.append(f"{url}: {exc}")
+            continue
         except SourceError:
             continue
         if _is_feed(result.body, result.url):
-            return result.url
-    return None
+            return FeedSearch(result.url, tuple(refused))
+    return FeedSearch(None, tuple(refused))
 
 
 def _is_feed(body: bytes, url: str) -> bool:

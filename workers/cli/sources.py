@@ -126,6 +126,8 @@ def sources_discover(ctx: click.Context) -> None:
                 f"employer {found.employer_id}: {verdict} {found.feed or found.website}",
                 markup=False,
             )
+            for refusal in found.refused:
+                console.print(f"  not fetched: {refusal}", markup=False)
 
 
 @click.command("check-source")

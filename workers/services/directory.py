@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 from urllib.parse import quote_plus
 
 from sqlalchemy import select
@@ -291,10 +292,17 @@ class Discovery:
     website: str
     feed: str | None
     added: bool
+    refused: tuple[str, ...] = ()
+    """Pages not fetched and why (robots.txt, host limits): ``url: reason``."""
 
 
 def discover_sources(app: App, now: datetime) -> list[Discovery]:
-    """Look for the feed of every employer with a website; add each feed found."""
+    """Look for the feed of every employer with a website; add each feed found.
+
+    Pages are fetched as polling fetches them: robots.txt first, within the host's limits.
+    """
+    from workers.services.polling.politeness import polite_get  # polling imports this module
+
     with app.sessions() as session:
         employers = session.execute(
             select(Employer.id, Employer.website)
@@ -305,13 +313,13 @@ def discover_sources(app: App, now: datetime) -> list[Discovery]:
     for employer_id, website in employers:
         if not website:
             continue
-        feed = discover_feed(app.fetcher, website)
+        search = discover_feed(partial(polite_get, app), website)
         added = False
-        if feed is not None:
+        if search.feed is not None:
             with transaction(app.sessions) as session:
                 employer = session.get(Employer, employer_id)
-                _, added = add_source(session, feed, now, employer=employer)
-        found.append(Discovery(employer_id, website, feed, added))
+                _, added = add_source(session, search.feed, now, employer=employer)
+        found.append(Discovery(employer_id, website, search.feed, added, search.refused))
     return found
 
 

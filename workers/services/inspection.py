@@ -7,11 +7,13 @@ from sources.pages import people_on_page, profile_of
 from sources.watch import PROFILE_PAGE, TEAM_PAGE
 from workers.app import App
 from workers.services.detection import text_drafts
+from workers.services.polling.politeness import polite_get
 
 
 def inspect_source(app: App, url: str, kind: str, *, limit: int = 30) -> list[str]:
-    """Fetch once; describe the entries or people found and the signals they would give."""
-    result = app.fetcher.get(url)
+    """Fetch once, as polling would (robots.txt first, within the host's limits); describe
+    the entries or people found and the signals they would give."""
+    result = polite_get(app, url)
     if kind == TEAM_PAGE:
         people = people_on_page(result.body, url=result.url)
         return [f"{len(people)} people on the page"] + [
