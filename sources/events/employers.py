@@ -16,6 +16,15 @@ from sources.events.reading import _Candidate, _Chunk, _Reading
 _ARRIVALS = frozenset({"appointment", "hire", "promotion", "interim", "board"})
 _ARTICLE = re.compile(r"(?:the|de|het|its)\s+", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]")
+# a place after an organisation: " in Houston ", " in Sweetwater, Texas, "
+_PLACE = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*"
+_LOCATED = re.compile(rf"\s+(?:in|at|te|uit)\s+{_PLACE}(?:,\s+{_PLACE})*,?\s+")
+# a sentence's subject whose last word is of an organisation: "Het bestuur van de "
+_OF_PHRASE = re.compile(
+    r"(?:the|de|het)\s+[a-z]+(?:\s+(?:[a-z]+))*?\s+(?:van|of)\s+(?:de\s+|het\s+|the\s+)?",
+    re.IGNORECASE,
+)
+_OF = re.compile(r"\b(?:van|of)\s+$", re.IGNORECASE)  # the cues that may also name a person
 _OWNED = re.compile(r"['’]s?\s+(?:[a-z]+\s+){0,2}")  # "'s ninth ", "'s new chief "
 
 
@@ -32,14 +41,26 @@ def _cue_employers(
     """Employers named after the cues ("joins X", "bij X", "from X") inside ``span``."""
     slots: dict[str, str] = {}
     for slot, cue in reading.rules.extraction.employer_cues:
-        target = direction if slot == "event" else slot
         for m in cue.finditer(reading.text, *span):
+            target = direction if slot == "event" else slot
+            if slot == "event" and _formerly(reading, m.start()):
+                target = "old"  # "former president and CEO of The Aerospace Corporation"
             chunk = _chunk_at(reading, m.end())
             if chunk and chunk is not person and target not in slots:
-                if slot == "event" and _someone(chunk):
+                if slot == "event" and _someone(chunk) and _OF.search(m.group(0)):
                     continue  # "het vertrek van Erik Markus": a person, not an employer
                 slots[target] = chunk.text
     return slots
+
+
+def _formerly(reading: _Reading, position: int) -> bool:
+    """Whether the clause before ``position`` says the role was held before: "former
+    president and CEO of", "voormalig directeur van"."""
+    start = max(0, position - 50)
+    clause = max(reading.text.rfind(",", start, position), reading.text.rfind("(", start, position))
+    return bool(
+        reading.rules.extraction.former_clause.search(reading.text, max(start, clause), position)
+    )
 
 
 def _someone(chunk: _Chunk) -> bool:
@@ -85,8 +106,13 @@ def _subject_employer(
     reading: _Reading, position: int, floor: int, person: _Chunk | None
 ) -> str | None:
     """The organisation right before the trigger: "Barclays names ...", "X benoemt ..."."""
-    for chunk in reversed(reading.chunks):
-        if chunk.end <= position and chunk.start >= floor and chunk is not person:
+    before = [c for c in reading.chunks if c.end <= position and c.start >= floor]
+    for chunk in before:  # "Memorial City Medical Center in Houston promoted ..."
+        located = _LOCATED.match(reading.text, chunk.end, position)
+        if chunk.org and chunk is not person and located and position - located.end() <= 25:
+            return chunk.text
+    for chunk in reversed(before):
+        if chunk is not person:
             gap = reading.text[chunk.end : position]
             return chunk.text if len(gap) <= 25 and not _CLAUSE_BREAK.search(gap) else None
     return None
@@ -97,9 +123,18 @@ def _reporting_employer(
 ) -> str | None:
     """The organisation that opens a sentence and reports: "Acme Inc said ...", "KBC heeft"."""
     verb = reading.rules.extraction.reporting.search(reading.text, floor, position)
+    if verb is None:
+        return None
+    adjacent = next(
+        (c for c in reading.chunks if floor <= c.start and 0 <= verb.start() - c.end <= 2), None
+    )
+    if adjacent and adjacent.org and adjacent is not person:
+        return adjacent.text  # "Cupertino, (Samajweekly) Apple Inc. has announced"
     first = next((c for c in reading.chunks if c.start >= floor), None)
     if verb and first and first is not person and first.end <= verb.start():
-        return first.text if first.start - floor <= 3 else None
+        opens = first.start - floor <= 3 or _OF_PHRASE.fullmatch(reading.text, floor, first.start)
+        # "Het college van burgemeester en wethouders van de gemeente Woerden heeft ..."
+        return first.text if opens and (first.org or first.start - floor <= 3) else None
     return None
 
 

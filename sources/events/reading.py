@@ -117,14 +117,34 @@ def _find_chunks(reading: _Reading) -> list[_Chunk]:
         ticker = masked[m.start() - 1 : m.start()] == "<" and masked[m.end() : m.end() + 1] == ">"
         if ticker and m.group(0).isupper() and len(m.group(0)) <= 6:
             continue  # a stock ticker: "<AXP>"
-        text = _trim(m.group(0))
-        if _is_adjective(reading, text, m.start()):
+        text, start = _trim(m.group(0)), m.start()
+        if _is_adjective(reading, text, start):
             continue  # "Het Rotterdamse architectenbureau": not a name
+        opener = _opener(reading, text, start)
+        text, start = text[opener:], start + opener
+        head = (
+            spec.org_heads.search(reading.text, max(0, start - 25), start)
+            if spec.org_heads
+            else None
+        )
+        if head and text:
+            text, start = reading.text[head.start() : start + len(text)], head.start()
         if text and not barrier.fullmatch(text) and text.casefold() not in spec.particles:
-            chunks.extend(
-                _chunk(reading, part, m.start() + at) for part, at in _split(reading, text)
-            )
+            chunks.extend(_chunk(reading, part, start + at) for part, at in _split(reading, text))
     return chunks
+
+
+def _opener(reading: _Reading, text: str, start: int) -> int:
+    """The length of a name run that is a word opening its sentence and no name ("Enkele
+    maanden na ...", "Six directors were elected"): one of the language's openers, alone,
+    at the start of the sentence, before a lower-case word; else 0."""
+    if (
+        reading.sentence(start)[0] != start
+        or text.casefold() not in reading.rules.extraction.openers
+    ):
+        return 0
+    following = reading.text[start + len(text) : start + len(text) + 2]
+    return len(text) if following[1:].islower() else 0
 
 
 def _is_adjective(reading: _Reading, text: str, start: int) -> bool:

@@ -117,8 +117,11 @@ class _Extraction:
     affiliation_before: re.Pattern[str]
     introduced_by: re.Pattern[str]  # "bij PostNL", "van het Britse kledingmerk Ted Baker"
     adjective: re.Pattern[str] | None
+    org_heads: re.Pattern[str] | None  # "gemeente " right before a name: "gemeente Woerden"
+    openers: frozenset[str]  # words that open a sentence and are no name: "Enkele", "Six"
     inversion: bool
     former: re.Pattern[str]
+    former_clause: re.Pattern[str]  # a former marker anywhere: "former president and CEO of"
     title_cue: re.Pattern[str]
     reporting: re.Pattern[str]
     employer_cues: tuple[tuple[str, re.Pattern[str]], ...]
@@ -229,8 +232,15 @@ def _extraction(raw: Mapping[str, Any], macros: Mapping[str, str]) -> _Extractio
             rf"(?<!\w)(?:{words})\s+(?:[^\s,;:()]+\s+){{0,3}}$", re.IGNORECASE
         ),
         adjective=re.compile(spec["adjective"]) if spec.get("adjective") else None,
+        org_heads=(
+            re.compile(rf"\b(?:{'|'.join(map(re.escape, spec['org_heads']))})\s+$")
+            if spec.get("org_heads")
+            else None
+        ),
+        openers=frozenset(w.casefold() for w in spec.get("openers", [])),
         inversion=bool(spec.get("inversion", False)),
         former=_alternation([f"(?:{p})$" for p in spec["former_markers"]], macros),
+        former_clause=_alternation(spec["former_markers"], macros),
         title_cue=_alternation(spec["title_cues"], macros),
         reporting=_alternation(spec["reporting"], macros),
         employer_cues=tuple(

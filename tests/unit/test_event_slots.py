@@ -98,3 +98,83 @@ def test_the_organisation_owning_the_new_role_is_the_new_employer() -> None:
         "Francisco, becomes Facebook's ninth director and the second woman on its board."
     )
     assert found.new_employer == "Facebook"
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "employer"),
+    [
+        # a word that opens the sentence is no name: "Enkele maanden na ..."
+        # (nl-0220, https://www.nieuwsblad.be/cnt/dmf20220526_97023419)
+        (
+            "Enkele maanden na zijn ontslag bij Charleroi, nam Belhocine het roer over bij "
+            "Kortrijk.",
+            "Belhocine",
+            "Kortrijk",
+        ),
+        # (en-0127, https://chorusaccess.org/chorus-board-of-directors-election-results)
+        (
+            "Six directors were elected to the CHORUS/CHOR, Inc. Board of Directors at the "
+            "Annual Members Meeting in Washington, DC on February 6, 2019.",
+            None,
+            None,
+        ),
+    ],
+)
+def test_a_sentence_opener_is_no_name(text: str, person: str | None, employer: str | None) -> None:
+    found = classify(text)
+    assert (found.label, found.person, found.new_employer) == ("job_change", person, employer)
+
+
+@pytest.mark.parametrize(
+    ("text", "employer"),
+    [
+        # "bij X" names an employer even when X reads like a person's name
+        # (nl-0200, https://www.skipr.nl/actueel/id40515-raad-van-toezicht-etz-krijgt-nieuwe-samenstelling.html)
+        (
+            "Van Geest is per 1 februari 2020 benoemd tot bestuursvoorzitter bij de Autoriteit "
+            "Financiële Markten.",
+            "Autoriteit Financiële Markten",
+        ),
+        # "de gemeente X" is taken whole, and the subject "Het college ... van de gemeente X
+        # heeft" is the one who appoints
+        # (nl-0400, http://www.cultuurlokaal.nl/nieuwsbericht/5697/Nieuwe-gemeentesecretaris)
+        (
+            "Het college van burgemeester en wethouders van de gemeente Woerden heeft na een "
+            "uitvoerige procedure besloten Martien Brander aan te stellen als nieuwe "
+            "gemeentesecretaris.",
+            "gemeente Woerden",
+        ),
+        # "ORG in PLACE, STATE, selected X": the place is not the employer
+        # (en-0184, https://www.beckershospitalreview.com/hospital-executive-moves/7-recent-hospital-health-system-ceo-moves-7.html)
+        (
+            "Rolling Plains Memorial Hospital in Sweetwater, Texas, selected Doug Dippel RN, MSN, "
+            "to succeed Donna Boatright as CEO.",
+            "Rolling Plains Memorial Hospital",
+        ),
+        # (en-0189, https://www.hhnmag.com/articles/4613-people-business)
+        (
+            "Memorial Hermann Memorial City Medical Center in Houston promoted Allen J. Tseng to "
+            "COO from senior director of business development and ambulatory services.",
+            "Memorial Hermann Memorial City Medical Center",
+        ),
+        # "Apple has announced to appoint Dr X, former president and CEO of Y": Y is where X
+        # was, Apple (the organisation right before the reporting verb) where X goes
+        # (en-0125, https://samajweekly.com/dr-wanda-austin-to-join-apples-board-of-directors)
+        (
+            "Cupertino, (Samajweekly) Apple has announced to appoint Dr Wanda Austin, former "
+            "president and CEO of The Aerospace Corporation, on its board of directors.",
+            "Apple",
+        ),
+    ],
+)
+def test_the_new_employer(text: str, employer: str) -> None:
+    found = classify(text)
+    assert (found.label, found.new_employer) == ("job_change", employer)
+
+
+def test_a_former_role_names_the_old_employer_and_an_honorific_does_not_hide_the_person() -> None:
+    found = classify(
+        "Cupertino, (Samajweekly) Apple has announced to appoint Dr Wanda Austin, former "
+        "president and CEO of The Aerospace Corporation, on its board of directors."
+    )
+    assert (found.person, found.old_employer) == ("Wanda Austin", "Aerospace Corporation")
