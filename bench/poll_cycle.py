@@ -23,200 +23,54 @@ same parse in the quiet bench process, before and after the cycles, is shown bes
 The steady cycle's CPU per source is compared with the issue's physical floor, measured
 in the same run: 0.9 x a bare httpx 304 plus 0.1 x (a bare 200 plus the feed's parse).
 Prints a table and writes bench/results/poll_cycle.json. Needs PostgreSQL and Redis on
-127.0.0.1 (the test services).
+127.0.0.1 (the test services). Its parts: cycle_feeds (the feed server), cycle_cluster (the
+database, settings and keepwarm processes), cycle_meters (CPU, metrics, queues, progress)
+and cycle_floors (the same work without keepwarm).
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
-import hashlib
 import json
 import multiprocessing
 import os
-import random
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psutil
-import psycopg
-from match_names import FIRST, surnames
-from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import func, insert, select, update
-
-PG_ADMIN = os.environ.get("KEEPWARM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-REDIS = os.environ.get("KEEPWARM_TEST_REDIS", "redis://127.0.0.1:6379/0")
-ROOT = Path(__file__).resolve().parents[1]
-WORDS = [
-    "market",
-    "growth",
-    "company",
-    "office",
-    "news",
-    "team",
-    "product",
-    "customers",
-    "results",
-    "year",
-    "launch",
-    "partner",
-    "investment",
-    "funding",
-    "expansion",
-    "hiring",
-    "engineering",
-    "logistics",
-    "energy",
-    "data",
-    "platform",
-]
-
-
-ANCHOR = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-"""Entries are dated up to a few days before the bench starts: inside the news horizon
-(KEEPWARM_MAX_ITEM_AGE_DAYS), so they are stored, detected and planned."""
-SOURCES = 5_000  # the feed server and the pool agree on it through --sources
-ENTRIES = 30
-MENTION_EVERY = 6
-"""One entry in so many names a member of the feed's company with a job change."""
-_RNG = random.Random(14)
-FAMILY = surnames(_RNG, 50_000)
-"""Surnames drawn with Dutch frequencies (bench/match_names.py): thousands share one."""
-
-
-def member_name(member: int) -> str:
-    """Member ``member``'s name (0-based), the same in the feed server and in the pool."""
-    return f"{FIRST[member * 7919 % len(FIRST)]} {FAMILY[member % len(FAMILY)]}"
-
-
-def feed_body(index: int, version: int) -> bytes:
-    """A realistic feed: 30 entries of a few hundred bytes, five new ones per version, one
-    in six naming a member of the feed's company in a job change; the rest company news
-    and everyday words."""
-    items = []
-    for n in range(ENTRIES):
-        number = version * 5 + n
-        words = " ".join(WORDS[(index + number + k) % len(WORDS)] for k in range(40))
-        title = f"Company {index} {WORDS[number % len(WORDS)]} update {number}"
-        if number % MENTION_EVERY == 0:
-            member = index + SOURCES * (number // MENTION_EVERY % 4)
-            title = f"{member_name(member)} benoemd tot directeur bij Company {index}"
-        published = ANCHOR - timedelta(hours=(n * 37 + index) % 96)
-        items.append(
-            f"<item><title>{title}</title>"
-            f"<link>https://news{index}.example/{number}</link><guid>n{index}-{number}</guid>"
-            f"<pubDate>{format_datetime(published)}</pubDate>"
-            f"<description>{words}</description></item>"
-        )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>Company {index}</title><link>https://news{index}.example/</link>"
-        f"<description>News</description>{''.join(items)}</channel></rss>"
-    ).encode()
-
-
-def serve(port_queue: Any, share: Any, cycle: Any, total: int) -> None:
-    """The feed server process: /robots.txt is absent, /feed/<i>.xml answers with ETags."""
-    body_of = functools.lru_cache(maxsize=32_768)(feed_body)  # a server's cache
-    for index in range(total):  # the cold cycle's feeds, as files ready to serve
-        body_of(index, 1)
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            # Headers and body go out in separate writes: without this, Nagle's algorithm
-            # and delayed ACKs add 40 ms to every keep-alive response.
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def do_GET(self) -> None:
-            if not self.path.startswith("/feed/"):
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            index = int(self.path.split("/")[2].split(".")[0])
-            version = self._version(index)
-            etag = f'"{index}-{version}"'
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            body = body_of(index, version)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("ETag", etag)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _version(self, index: int) -> int:
-            """How many cycles changed this feed so far."""
-            changed = 0
-            for k in range(1, cycle.value + 1):
-                digest = hashlib.sha256(f"{index}:{k}".encode()).digest()[0] / 256
-                changed += digest < share[k]
-            return changed
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    port_queue.put(server.server_address[1])
-    server.serve_forever()
-
-
-def tree_cpu(processes: list[psutil.Process]) -> tuple[float, float]:
-    """CPU seconds (with exited children's) and resident MiB of processes and their
-    children."""
-    cpu = rss = 0.0
-    for root in processes:
-        try:
-            times = root.cpu_times()
-            cpu += times.children_user + times.children_system
-            family = [root, *root.children(recursive=True)]
-        except psutil.NoSuchProcess:
-            continue
-        for proc in family:
-            try:
-                times = proc.cpu_times()
-                cpu += times.user + times.system
-                rss += proc.memory_info().rss / 2**20
-            except psutil.NoSuchProcess:
-                continue
-    return cpu, rss
-
-
-def service_processes() -> list[psutil.Process]:
-    """The PostgreSQL and Redis servers on this machine (their main processes)."""
-    found = []
-    for proc in psutil.process_iter(["name", "ppid"]):
-        name = proc.info["name"] or ""
-        if name.startswith("redis-server"):
-            found.append(proc)
-        elif name.startswith("postgres"):
-            try:
-                parent = psutil.Process(proc.info["ppid"]).name()
-            except psutil.NoSuchProcess:
-                parent = ""
-            if not parent.startswith("postgres"):
-                found.append(proc)
-    return found
+from cycle_cluster import (
+    ROOT,
+    create_database,
+    drop_database,
+    keepwarm_env,
+    seed,
+    start_keepwarm,
+    stop_keepwarm,
+)
+from cycle_feeds import serve
+from cycle_floors import (
+    FETCH_PATH,
+    PHYSICAL_FLOOR,
+    bare_fetch,
+    fetch_path_over_bare_httpx,
+    parse_cpu_per_feed,
+    parse_floor,
+    physical_floor,
+)
+from cycle_meters import (
+    cycle_progress,
+    queue_length,
+    service_processes,
+    steal_seconds,
+    tree_cpu,
+    wait_for_metrics,
+    workers_stage_cpu,
+)
+from sqlalchemy import update
 
 
 def main() -> None:
@@ -233,8 +87,6 @@ def main() -> None:
     parser.add_argument("--fetches", type=int, default=4, help="fetches in flight a process")
     args = parser.parse_args()
 
-    global SOURCES
-    SOURCES = args.sources  # before the feed server forks: it names the same members
     # share[k]: the fraction of feeds that change in cycle k.
     share, cycle = multiprocessing.Array("d", 16), multiprocessing.Value("i", 0)
     ports: Any = multiprocessing.Queue()
@@ -243,31 +95,9 @@ def main() -> None:
     )
     server.start()
 
-    database = f"keepwarm_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{database}"')
-    url = (
-        PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-        + f"/{database}"
-    )
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("KEEPWARM_")},
-        "KEEPWARM_DATABASE_URL": url,
-        "KEEPWARM_BROKER_URL": REDIS,
-        "KEEPWARM_BROKER_NAMESPACE": f"bench-{uuid.uuid4().hex[:6]}",
-        "KEEPWARM_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8",
-        # Every feed is on one loopback host: per-host limits would serialise the bench.
-        "KEEPWARM_HOST_INTERVAL": "0",
-        "KEEPWARM_HOST_CONCURRENCY": "0",
-        "KEEPWARM_TICK_SECONDS": "1",
-        "KEEPWARM_FETCH_CONCURRENCY": str(args.fetches),
-        "KEEPWARM_LOG_LEVEL": "WARNING",
-        # Every feed is new to the bench: its entries are news, not a baseline to record.
-        "KEEPWARM_FIRST_POLL_BASELINE": "false",
-        "KEEPWARM_LOG_FORMAT": "json",
-    }
+    database, url = create_database()
+    env = keepwarm_env(url, fetches=args.fetches)
     os.environ.update(env)
-    from models.schema import Employer, Member, Source
     from workers.app import App
     from workers.demo.servers import free_port
     from workers.settings import Settings
@@ -275,69 +105,14 @@ def main() -> None:
     base = f"http://127.0.0.1:{ports.get(timeout=120)}"
 
     app = App.build(Settings.from_env(), migrate=True)
-    now = datetime.now(UTC)
-    with app.engine.begin() as connection:
-        connection.execute(
-            insert(Employer),
-            [
-                {"name": f"Company {i}", "key": f"company {i}", "created_at": now}
-                for i in range(args.sources)
-            ],
-        )
-        connection.execute(
-            insert(Member),
-            [
-                {
-                    "name": member_name(i),
-                    "email": f"p{i}@example.net",
-                    "employer_id": 1 + i % args.sources,
-                    "language": "en",
-                    "do_not_contact": False,
-                    # Contacted today: no check-ins fall due, so the cycles measure polling.
-                    "last_contact_on": now.date(),
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for i in range(args.members)
-            ],
-        )
-        connection.execute(
-            insert(Source),
-            [
-                {
-                    "url": f"{base}/feed/{i}.xml",
-                    "kind": "feed",
-                    "employer_id": i + 1,
-                    "enabled": True,
-                    "next_poll_at": now + timedelta(days=1),  # due when a cycle starts
-                    "error_count": 0,
-                    "created_at": now,
-                }
-                for i in range(args.sources)
-            ],
-        )
+    seed(app, base, sources=args.sources, members=args.members)
 
-    command = [sys.executable, "-m", "workers"]
     # Each worker serves its metrics (its parse CPU among them) on a port of its own.
     metrics_ports = [free_port(), free_port()]
     prom_dir = Path(tempfile.mkdtemp(prefix="keepwarm-bench-prom-"))
-    keepwarm = [
-        *(
-            subprocess.Popen(
-                [*command, "worker", "--processes", "1", "--threads", str(args.threads)],
-                env={
-                    **env,
-                    "KEEPWARM_METRICS_PORT": str(port),
-                    "KEEPWARM_METRICS_HOST": "127.0.0.1",
-                    "dramatiq_prom_db": str(prom_dir / str(port)),
-                },
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-            )
-            for port in metrics_ports
-        ),
-        subprocess.Popen([*command, "scheduler"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL),
-    ]
+    keepwarm = start_keepwarm(
+        env, threads=args.threads, metrics_ports=metrics_ports, prom_dir=prom_dir
+    )
     watched = {
         "workers": [psutil.Process(p.pid) for p in keepwarm[:2]],
         "scheduler": [psutil.Process(keepwarm[2].pid)],
@@ -368,13 +143,9 @@ def main() -> None:
             results, (parse_before + parse_after) / 2, args.changed
         )
     finally:
-        for process in keepwarm:
-            process.terminate()
-        for process in keepwarm:
-            process.wait(timeout=30)
+        stop_keepwarm(keepwarm)
         app.close()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        drop_database(database)
         server.terminate()
         shutil.rmtree(prom_dir, ignore_errors=True)
     report(results)
@@ -461,198 +232,6 @@ def run_cycle(
         "workers_parse_cpu_seconds": round(stages.get("parse", 0.0), 1),
         "steal_seconds": round(steal, 1),
         "peak_keepwarm_mib": round(peak),
-    }
-
-
-def cycle_progress(app: Any, start: datetime) -> dict[str, int]:
-    """Sources polled since ``start``; the cycle's items, signals and moments, and the
-    items and signals still owed detection and planning."""
-    from models.schema import Item, Moment, Signal, Source
-
-    with app.sessions() as session:
-        return {
-            "polled": session.scalar(
-                select(func.count(Source.id)).where(Source.last_polled_at >= start)
-            )
-            or 0,
-            "items": session.scalar(select(func.count(Item.id)).where(Item.fetched_at >= start))
-            or 0,
-            "undetected": session.scalar(
-                select(func.count(Item.id)).where(Item.detected_at.is_(None))
-            )
-            or 0,
-            "signals": session.scalar(
-                select(func.count(Signal.id)).where(Signal.created_at >= start)
-            )
-            or 0,
-            "unplanned": session.scalar(
-                select(func.count(Signal.id)).where(Signal.planned_at.is_(None))
-            )
-            or 0,
-            "moments": session.scalar(
-                select(func.count(Moment.id)).where(Moment.created_at >= start)
-            )
-            or 0,
-        }
-
-
-def queue_length(settings: Any) -> int:
-    """Messages waiting in the poll and pipeline queues (delayed ones too)."""
-    import redis
-
-    client = redis.Redis.from_url(settings.broker_url)
-    try:
-        return sum(
-            int(client.llen(f"{settings.broker_namespace}:{queue}"))
-            + int(client.zcard(f"{settings.broker_namespace}:{queue}.DQ"))
-            for queue in ("poll", "pipeline")
-        )
-    finally:
-        client.close()
-
-
-def workers_stage_cpu(ports: list[int]) -> dict[str, float]:
-    """CPU seconds the workers spent so far per actor, and parsing ("parse")."""
-    totals: dict[str, float] = {}
-    for port in ports:
-        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
-        for family in text_string_to_metric_families(text):
-            for sample in family.samples:
-                if not sample.name.endswith("_total"):
-                    continue
-                if family.name == "keepwarm_stage_cpu_seconds":
-                    actor = sample.labels["actor"]
-                    totals[actor] = totals.get(actor, 0.0) + sample.value
-                elif family.name == "keepwarm_parse_cpu_seconds":
-                    totals["parse"] = totals.get("parse", 0.0) + sample.value
-    return totals
-
-
-def workers_parse_cpu(ports: list[int]) -> float:
-    """The CPU seconds the workers spent parsing so far, from their metrics."""
-    total = 0.0
-    for port in ports:
-        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
-        for family in text_string_to_metric_families(text):
-            if family.name == "keepwarm_parse_cpu_seconds":
-                total += sum(s.value for s in family.samples if s.name.endswith("_total"))
-    return total
-
-
-def wait_for_metrics(ports: list[int]) -> None:
-    """Wait until every worker serves its metrics."""
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            workers_parse_cpu(ports)
-            return
-        except httpx.HTTPError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
-
-
-def steal_seconds() -> float:
-    """CPU seconds the hypervisor gave to other machines, all cores together (Linux)."""
-    try:
-        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
-    except OSError:
-        return 0.0
-    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
-
-
-def bare_fetch(base: str, total: int) -> dict[str, float]:
-    """The ceiling: one httpx client fetching every feed, then asking again with its ETag."""
-    with httpx.Client() as client:
-        started, cpu_before = time.monotonic(), time.process_time()
-        etags = [client.get(f"{base}/feed/{i}.xml").headers["etag"] for i in range(total)]
-        full = time.process_time() - cpu_before
-        middle, cpu_middle = time.monotonic(), time.process_time()
-        for i, etag in enumerate(etags):
-            client.get(f"{base}/feed/{i}.xml", headers={"If-None-Match": etag})
-        conditional = time.process_time() - cpu_middle
-        elapsed = time.monotonic() - middle
-    return {
-        "seconds": round(time.monotonic() - started, 1),
-        "sources_per_second": round(total / elapsed, 1),
-        "cpu_ms_per_source": round(1000 * conditional / total, 2),
-        "cpu_ms_per_full_fetch": round(1000 * full / total, 2),
-    }
-
-
-FETCH_PATH = "fetch path over bare httpx (304s)"
-
-
-def fetch_path_over_bare_httpx(
-    fetcher: Any, base: str, total: int, sample: int = 1000, rounds: int = 4
-) -> dict[str, float]:
-    """CPU per unchanged source (a conditional GET answered 304) through keepwarm's fetcher
-    and through a bare ``httpx.Client`` loop, against the same server in this process;
-    rounds alternate so that the machine's drift falls on both alike."""
-    urls = [f"{base}/feed/{i}.xml" for i in range(0, total, max(1, total // sample))]
-    cpu = {"keepwarm": 0.0, "bare": 0.0}
-    with httpx.Client() as client:
-        etags = [client.get(url).headers["etag"] for url in urls]
-        for _ in range(rounds):
-            before = time.process_time()
-            for url, etag in zip(urls, etags, strict=True):
-                assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
-            middle = time.process_time()
-            for url, etag in zip(urls, etags, strict=True):
-                assert fetcher.get(url, etag=etag).not_modified
-            cpu["bare"] += middle - before
-            cpu["keepwarm"] += time.process_time() - middle
-    requests = rounds * len(urls)
-    return {
-        "requests_each": requests,
-        "keepwarm_cpu_ms_per_304": round(1000 * cpu["keepwarm"] / requests, 3),
-        "bare_httpx_cpu_ms_per_304": round(1000 * cpu["bare"] / requests, 3),
-        "ratio": round(cpu["keepwarm"] / cpu["bare"], 2),
-    }
-
-
-def parse_cpu_per_feed(total: int, sample: int = 400) -> float:
-    """feedparser's CPU seconds for one of the cold cycle's feeds (a sample of them)."""
-    from sources.feeds import parse_feed
-
-    indexes = range(0, total, max(1, total // sample))
-    cpu_before = time.process_time()
-    for index in indexes:
-        parse_feed(feed_body(index, 1), url=f"http://127.0.0.1/feed/{index}.xml")
-    return (time.process_time() - cpu_before) / len(indexes)
-
-
-def parse_floor(
-    total: int, cold: dict[str, float], before: float, after: float
-) -> dict[str, float]:
-    """The cold cycle's parse-bound floor: the workers' parse CPU for its feeds over the
-    cores."""
-    parse = cold["workers_parse_cpu_seconds"]
-    floor = parse / (os.cpu_count() or 1)
-    return {
-        "parse_cpu_ms_per_feed": round(1000 * parse / total, 2),
-        "quiet_parse_cpu_ms_before_and_after": [round(1000 * before, 2), round(1000 * after, 2)],
-        "floor_seconds": round(floor, 1),
-        "cold_over_floor": round(cold["seconds"] / floor, 2),
-    }
-
-
-PHYSICAL_FLOOR = "physical floor (steady cycle)"
-
-
-def physical_floor(results: dict[str, Any], parse_s: float, changed: float) -> dict[str, float]:
-    """The issue's floor for a steady cycle: (1 - changed) x a bare httpx 304 plus
-    changed x (a bare 200 plus feedparser's parse of that feed), measured in this run;
-    and the steady cycle's CPU per source (keepwarm, PostgreSQL and Redis) over it."""
-    bare = results["bare fetch loop (ceiling)"]
-    floor = (1 - changed) * bare["cpu_ms_per_source"] + changed * (
-        bare["cpu_ms_per_full_fetch"] + 1000 * parse_s
-    )
-    steady = next(v for k, v in results.items() if k.startswith("steady"))
-    return {
-        "floor_cpu_ms_per_source": round(floor, 3),
-        "steady_cpu_ms_per_source_all_told": steady["cpu_ms_per_source_all_told"],
-        "steady_over_floor": round(steady["cpu_ms_per_source_all_told"] / floor, 1),
     }
 
 
