@@ -1,10 +1,15 @@
 """The hostile corpus: the small files in tests/data/hostile/, and the big ones made at
-test time (megabytes are not committed). Each is a feed (RSS bytes) or a page (HTML)."""
+test time (megabytes are not committed). Each is a feed (RSS bytes) or a page (HTML);
+``Site`` serves them on loopback for the tests and bench/hostile.py."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 FOLDER = Path(__file__).parent / "data" / "hostile"
 
@@ -97,3 +102,49 @@ PAGES: dict[str, Callable[[], bytes]] = {
     "reopened_formatting": reopened_formatting_page,
     "nested_cards": nested_cards_page,
 }
+
+
+Answer = tuple[int, dict[str, str], bytes]
+
+
+def kind_of(name: str) -> str:
+    """The source kind a corpus file is polled as."""
+    return "team_page" if name in PAGES else "feed"
+
+
+def corpus_answers() -> dict[str, Answer]:
+    """Every corpus file by its path on a ``Site``: feeds as RSS, pages as HTML."""
+    rss, html = {"Content-Type": "application/rss+xml"}, {"Content-Type": "text/html"}
+    return {f"/{name}": (200, rss, make()) for name, make in FEEDS.items()} | {
+        f"/{name}": (200, html, make()) for name, make in PAGES.items()
+    }
+
+
+class Site:
+    """A loopback server answering each path with a fixed status, headers and body."""
+
+    def __init__(self, answers: dict[str, Answer]) -> None:
+        site = self
+        self.answers = answers
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, headers, body = site.answers.get(self.path, (404, {}, b""))
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.send_response(status)
+                    for name, value in {"Content-Length": str(len(body)), **headers}.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -3,13 +3,11 @@ is capped, and every other source of the batch is recorded."""
 
 from __future__ import annotations
 
-import contextlib
-import threading
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -17,7 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from models.schema import Item, Source
-from tests.hostile_files import FEEDS, PAGES
+from tests.hostile_files import FEEDS, PAGES, Site, corpus_answers, kind_of
 from tests.integration.conftest import NOW
 from workers.app import App
 from workers.cli import cli
@@ -28,37 +26,6 @@ from workers.services.polling import poll_sources
 HEALTHY = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>Acme opens an office</title><guid>a-1</guid></item>
 <item><title>Acme hires</title><guid>a-2</guid></item></channel></rss>"""
-Answer = tuple[int, dict[str, str], bytes]
-
-
-class Site:
-    """A loopback server answering each path with a fixed status, headers and body."""
-
-    def __init__(self, answers: dict[str, Answer]) -> None:
-        site = self
-        self.answers = answers
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                status, headers, body = site.answers.get(self.path, (404, {}, b""))
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.send_response(status)
-                    for name, value in {"Content-Length": str(len(body)), **headers}.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -80,12 +47,13 @@ def rows(app: App) -> dict[str, Source]:
         return {s.url.rsplit("/", 1)[-1]: s for s in session.scalars(select(Source))}
 
 
-def test_a_batch_of_hostile_sources_records_every_source(app: App, site: Site) -> None:
+def test_a_batch_of_hostile_sources_records_every_source(
+    app: App, site: Site, tmp_path: Any
+) -> None:
     huge = "9" * 40
     rss = {"Content-Type": "application/rss+xml"}
     site.answers.update(
-        {f"/{name}": (200, rss, make()) for name, make in FEEDS.items()}
-        | {f"/{name}": (200, {"Content-Type": "text/html"}, make()) for name, make in PAGES.items()}
+        corpus_answers()
         | {
             "/healthy": (200, rss, HEALTHY),
             "/max-age": (200, {**rss, "Cache-Control": f"max-age={huge}"}, HEALTHY),
@@ -95,9 +63,7 @@ def test_a_batch_of_hostile_sources_records_every_source(app: App, site: Site) -
         }
     )
     names = [path.lstrip("/") for path in site.answers if path != "/robots.txt"]
-    ids = [
-        add(app, f"{site.base}/{name}", "team_page" if name in PAGES else "feed") for name in names
-    ]
+    ids = [add(app, f"{site.base}/{name}", kind_of(name)) for name in names]
     started = time.process_time()
     poll_sources(app, ids, NOW)
     # The whole corpus, fetched, parsed and stored in one batch (the figures per file are
@@ -119,6 +85,50 @@ def test_a_batch_of_hostile_sources_records_every_source(app: App, site: Site) -
     assert "entity declarations removed" in (state["billion_laughs"].last_status or "")
     assert state["many_entries"].skipped_entries == 20_000 - app.settings.max_entries_per_poll
     assert not any("internal error" in (s.last_error or "") for s in state.values())
+    failing = {name for name, s in state.items() if s.failing_since is not None}
+    assert {"oversized_subset", "one_huge_entry", "utf16_laughs", "retry-after"} <= failing
+    listed = sources_failing(app, tmp_path)
+    for name, source in state.items():
+        row = next(
+            (line for line in listed if line.split("│")[3].strip().endswith(f"/{name}")), None
+        )
+        if name in failing:
+            assert row is not None and (source.last_error or "")[:40] in row, (name, listed)
+        else:
+            assert row is None, row
+
+
+def sources_failing(app: App, data_dir: Any) -> list[str]:
+    """The rows of ``keepwarm sources --failing`` for the app's database."""
+    env = {"KEEPWARM_DATA_DIR": str(data_dir), "COLUMNS": "1000"}
+    if app.settings.database_url:
+        env["KEEPWARM_DATABASE_URL"] = app.settings.database_url
+    result = CliRunner().invoke(cli, ["sources", "--failing"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return [line for line in result.output.splitlines() if "http://" in line]
+
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def test_check_source_reports_each_hostile_file_clearly(site: Site, tmp_path: Any) -> None:
+    site.answers.update(corpus_answers())
+    env = {
+        "KEEPWARM_DATA_DIR": str(tmp_path),
+        "KEEPWARM_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8",
+        "KEEPWARM_HOST_INTERVAL": "0",
+    }
+    for name in [*FEEDS, *PAGES]:
+        args = ["check-source", f"{site.base}/{name}", "--kind", kind_of(name)]
+        result = CliRunner().invoke(cli, args, env=env)
+        report = [line for line in result.output.splitlines() if '"event"' not in line]
+        if result.exit_code == 0:
+            assert re.match(r"(feed .*: \d+ entries|\d+ people on the page)", report[0]), report
+        else:  # refused: the source error's kind and why, not a traceback
+            assert result.exception is None or isinstance(result.exception, SystemExit), name
+            assert re.match(r"Error: (TooLarge|NotAFeed)Error: \S", report[0]), report
+        assert not CONTROL.search(result.output), (name, result.output)
+        assert max(map(len, report)) < 200, name
 
 
 def test_items_per_source_per_day_are_capped_and_counted(app: App, site: Site) -> None:

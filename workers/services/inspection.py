@@ -25,9 +25,10 @@ def inspect_source(app: App, url: str, kind: str, *, limit: int = 30) -> list[st
             return ["no person found on the page"]
         return [f"profile of {person.name}: {person.title or '?'} at {person.employer or '?'}"]
     parsed = parse_feed(result.body, url=result.url, headers=result.headers)
-    lines = [f"feed {parsed.title!r}: {len(parsed.entries)} entries"]
+    # A title is the server's text: cut to a line, as each entry's is.
+    lines = [f"feed {parsed.title[:100]!r}: {len(parsed.entries)} entries"]
     if parsed.problem:
-        lines.append(f"  (broken feed, salvaged what was readable: {parsed.problem})")
+        lines.append(f"  (broken feed, salvaged what was readable: {parsed.problem[:150]})")
     with app.sessions() as session:
         for entry in parsed.entries[:limit]:
             text = f"{entry.title}\n{entry.summary}"
