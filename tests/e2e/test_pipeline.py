@@ -4,7 +4,6 @@ two worker processes and the scheduler), through the real CLI; both must agree."
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.distributed import cluster, keepwarm, keepwarm_env, wait_until
 from workers.demo.servers import MailCatcher, SiteServer, WebhookReceiver, free_port
 from workers.demo.tour import demo_pool, demo_site
 
@@ -24,52 +24,32 @@ Outcome = dict[str, Any]
 
 
 def base_env(tmp_path: Path, mail: MailCatcher, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KEEPWARM_")}
-    env.update(
-        KEEPWARM_DATA_DIR=str(tmp_path / "data"),
-        KEEPWARM_ALLOW_PRIVATE_NETWORKS="127.0.0.0/8",
-        KEEPWARM_ALLOW_PRIVATE_WEBHOOKS="127.0.0.0/8",
-        KEEPWARM_SMTP_PORT=str(mail.port),
-        KEEPWARM_LOG_FORMAT="json",
-        KEEPWARM_TICK_SECONDS="0.5",
-        KEEPWARM_HOST_INTERVAL="0.1",
-        KEEPWARM_FIRST_POLL_BASELINE="false",  # the demo site's news is fresh
-        **extra,
+    """keepwarm's settings for this test: its mail catcher, a short pause between a host's
+    requests; ``extra`` on top."""
+    return keepwarm_env(
+        tmp_path, KEEPWARM_SMTP_PORT=str(mail.port), KEEPWARM_HOST_INTERVAL="0.1", **extra
     )
-    return env
-
-
-def cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "workers", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, f"keepwarm {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
 
 
 def prepare(env: dict[str, str], tmp_path: Path, site: SiteServer, hooks: WebhookReceiver) -> None:
     pool = tmp_path / "pool.csv"
     pool.write_text(demo_pool(site.base, datetime.now(UTC)), "utf-8")
-    imported = cli(env, "import", str(pool))
+    imported = keepwarm(env, "import", str(pool))
     assert "created 5" in imported and "rejected 1" in imported and "line 7" in imported
-    assert "created 0, updated 0, unchanged 5" in cli(env, "import", str(pool))
+    assert "created 0, updated 0, unchanged 5" in keepwarm(env, "import", str(pool))
     # The test runs at any hour on any day: the default capacity, paced over the week,
     # would allow one moment on a Monday.
     always = ("--hours", "00:00-23:59", "--days", "mon-sun", "--capacity", "20")
-    cli(env, "recruiters", "add", "anna@agency.example", *always)
+    keepwarm(env, "recruiters", "add", "anna@agency.example", *always)
     webhook = f"{hooks.base}/hooks/keepwarm"
-    cli(env, "recruiters", "add", "bram@agency.example", "--webhook", webhook, *always)
-    cli(env, "sources", "add", f"{site.base}/wire/nieuws.xml")
-    discovered = cli(env, "sources", "discover")
+    keepwarm(env, "recruiters", "add", "bram@agency.example", "--webhook", webhook, *always)
+    keepwarm(env, "sources", "add", f"{site.base}/wire/nieuws.xml")
+    discovered = keepwarm(env, "sources", "discover")
     assert discovered.count("added") == 2
 
 
 def outcome(env: dict[str, str], mail: MailCatcher, hooks: WebhookReceiver) -> Outcome:
-    moments = [json.loads(line) for line in cli(env, "moments", "--json").splitlines()]
+    moments = [json.loads(line) for line in keepwarm(env, "moments", "--json").splitlines()]
     # Check-ins depend on when the scheduler ticked relative to the news; they must
     # never reach a recruiter while news for the same member does.
     check_ins = [m for m in moments if m["kind"] in ("check_in", "reengage")]
@@ -105,8 +85,8 @@ def run_embedded(
 ) -> Outcome:
     env = base_env(tmp_path, mail)
     prepare(env, tmp_path, site, hooks)
-    cli(env, "run", "--once")
-    cli(env, "run", "--once")  # nothing is due: nothing changes, nothing is sent again
+    keepwarm(env, "run", "--once")
+    keepwarm(env, "run", "--once")  # nothing is due: nothing changes, nothing is sent again
     return outcome(env, mail, hooks)
 
 
@@ -125,41 +105,24 @@ def run_distributed(
         KEEPWARM_BROKER_URL=redis_url,
         KEEPWARM_BROKER_NAMESPACE=f"keepwarm-test-{uuid.uuid4().hex[:8]}",
     )
-    cli(env, "db", "upgrade")
+    keepwarm(env, "db", "upgrade")
     prepare(env, tmp_path, site, hooks)
-    command = [sys.executable, "-m", "workers"]
-    processes = [
-        subprocess.Popen(
-            [*command, "worker", "--processes", "1", "--threads", "2"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+    with cluster(env, tmp_path) as running:
+        running.start_workers(2)
+        running.start_scheduler()
+        wait_until(
+            lambda: len(mail.inbox) >= 2 and bool(hooks.received) and _settled(env),
+            90,
+            "both emails, the webhook and every moment settled",
+            running.logs,
         )
-        for _ in range(2)
-    ] + [
-        subprocess.Popen(
-            [*command, "scheduler"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-    ]
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if len(mail.inbox) >= 2 and hooks.received and _settled(env):
-                break
-            time.sleep(0.5)
         time.sleep(2)  # anything sent twice would arrive now
-        for process in processes:
-            assert process.poll() is None, "a worker or the scheduler died"
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+        assert running.all_alive(), f"a worker or the scheduler died\n{running.logs()}"
     return outcome(env, mail, hooks)
 
 
 def _settled(env: dict[str, str]) -> bool:
-    moments = [json.loads(line) for line in cli(env, "moments", "--json").splitlines()]
+    moments = [json.loads(line) for line in keepwarm(env, "moments", "--json").splitlines()]
     news = [m for m in moments if m["kind"] not in ("check_in", "reengage")]
     return len(news) == 5 and not any(m["status"] in ("pending", "routed") for m in news)
 

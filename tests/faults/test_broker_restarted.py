@@ -11,16 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.distributed import cluster, wait_until
 from tests.faults.cluster import (
     EXPECTED_DELIVERED,
     CountingReceiver,
     Gate,
-    cluster,
     database_counts,
     distributed_env,
     gated_site,
     prepare_pool,
-    wait_until,
 )
 from tests.faults.conftest import recovered
 from tests.faults.services import OwnRedis

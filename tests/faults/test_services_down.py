@@ -12,15 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.distributed import cluster, wait_until
 from tests.faults.cluster import (
     CountingReceiver,
     Gate,
-    cluster,
     database_counts,
     distributed_env,
     gated_site,
     prepare_pool,
-    wait_until,
 )
 from tests.faults.conftest import recovered
 from tests.faults.services import OwnPostgres

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.distributed import cluster, wait_until
 from tests.faults.cluster import (
     EXPECTED_DELIVERED,
     CountingReceiver,
     Gate,
-    cluster,
     database_counts,
     distributed_env,
     gated_site,
     prepare_pool,
-    wait_until,
 )
 from tests.faults.conftest import recovered
 
