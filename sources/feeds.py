@@ -74,7 +74,7 @@ def parse_feed(
     problem = "; ".join(p for p in (guard.problem, bozo) if p) or None
     title = _plain(parsed.feed.get("title", ""))
     if not parsed.get("version") and not parsed.entries and not title:
-        raise NotAFeedError(problem or "no RSS or Atom feed found")
+        raise NotAFeedError("no RSS or Atom feed found" + (f" ({problem})" if problem else ""))
     entries = [_entry(raw) for raw in parsed.entries[:max_entries]]
     skipped = guard.skipped + max(0, len(parsed.entries) - max_entries)
     version = str(parsed.get("version") or "")

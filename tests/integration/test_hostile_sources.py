@@ -82,6 +82,7 @@ def test_a_batch_of_hostile_sources_records_every_source(
     assert state["retry-after"].next_poll_at <= NOW + longest + timedelta(seconds=1)
     assert "internal subset" in (state["oversized_subset"].last_error or "")
     assert "first entry" in (state["one_huge_entry"].last_error or "")
+    assert "no RSS or Atom feed found" in (state["utf16_laughs"].last_error or "")
     assert "entity declarations removed" in (state["billion_laughs"].last_status or "")
     assert state["many_entries"].skipped_entries == 20_000 - app.settings.max_entries_per_poll
     assert not any("internal error" in (s.last_error or "") for s in state.values())
