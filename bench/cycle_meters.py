@@ -59,31 +59,16 @@ def cycle_progress(app: Any, start: datetime) -> dict[str, int]:
     items and signals still owed detection and planning."""
     from models.schema import Item, Moment, Signal, Source
 
+    queries = {
+        "polled": select(func.count(Source.id)).where(Source.last_polled_at >= start),
+        "items": select(func.count(Item.id)).where(Item.fetched_at >= start),
+        "undetected": select(func.count(Item.id)).where(Item.detected_at.is_(None)),
+        "signals": select(func.count(Signal.id)).where(Signal.created_at >= start),
+        "unplanned": select(func.count(Signal.id)).where(Signal.planned_at.is_(None)),
+        "moments": select(func.count(Moment.id)).where(Moment.created_at >= start),
+    }
     with app.sessions() as session:
-        return {
-            "polled": session.scalar(
-                select(func.count(Source.id)).where(Source.last_polled_at >= start)
-            )
-            or 0,
-            "items": session.scalar(select(func.count(Item.id)).where(Item.fetched_at >= start))
-            or 0,
-            "undetected": session.scalar(
-                select(func.count(Item.id)).where(Item.detected_at.is_(None))
-            )
-            or 0,
-            "signals": session.scalar(
-                select(func.count(Signal.id)).where(Signal.created_at >= start)
-            )
-            or 0,
-            "unplanned": session.scalar(
-                select(func.count(Signal.id)).where(Signal.planned_at.is_(None))
-            )
-            or 0,
-            "moments": session.scalar(
-                select(func.count(Moment.id)).where(Moment.created_at >= start)
-            )
-            or 0,
-        }
+        return {name: session.scalar(query) or 0 for name, query in queries.items()}
 
 
 def queue_length(settings: Any) -> int:

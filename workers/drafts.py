@@ -9,7 +9,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.moments import DraftFacts, draft_context, finish_draft
+from models.moments import DraftFacts, MomentKind, draft_context, finish_draft
+from models.names import first_name
 from models.schema import Member, Moment
 from workers.templating import environment
 
@@ -36,6 +37,30 @@ def messages_before(session: Session, member_id: int) -> int:
     """How many moments the member had before the one being drafted: picks the phrasing,
     so one message does not open or close like the last."""
     return session.scalar(select(func.count(Moment.id)).where(Moment.member_id == member_id)) or 0
+
+
+def member_facts(
+    member: Member,
+    kind: MomentKind,
+    *,
+    headline: str = "",
+    link: str | None = None,
+    employer: str | None = None,
+    vacancy: str | None = None,
+) -> DraftFacts:
+    """What a draft for ``member`` may refer to: their language, first name and last
+    conversation, and the moment's own news (none for a check-in or a renewal)."""
+    return DraftFacts(
+        kind=kind,
+        language=member.language,
+        first_name=first_name(member.name),
+        headline=headline,
+        link=link,
+        employer=employer,
+        last_topic=member.last_topic,
+        last_contact=member.last_contact_on,
+        vacancy=vacancy,
+    )
 
 
 def member_draft(

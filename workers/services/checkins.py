@@ -14,11 +14,10 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
-from models.moments import DraftFacts, MomentKind
-from models.names import first_name
+from models.moments import MomentKind
 from models.schema import Member, Moment
 from workers.app import App
-from workers.drafts import member_draft
+from workers.drafts import member_draft, member_facts
 
 LIVE = ("pending", "deferred", "routed", "delivered")
 PERIOD_DAYS = 30
@@ -83,16 +82,7 @@ def _row(app: App, member: Member, sequence: int, now: datetime) -> dict[str, An
     )
     # The period moves for members never contacted too, so they get a moment each period.
     period = (now - member.created_at).days // PERIOD_DAYS
-    facts = DraftFacts(
-        kind=kind,
-        language=member.language,
-        first_name=first_name(member.name),
-        headline="",
-        link=None,
-        employer=None,
-        last_topic=member.last_topic,
-        last_contact=member.last_contact_on,
-    )
+    facts = member_facts(member, kind)
     return {
         "member_id": member.id,
         "kind": kind.value,

@@ -12,13 +12,12 @@ from datetime import UTC, date, datetime, time
 import structlog
 from sqlalchemy import select, update
 
-from models.moments import DraftFacts, MomentKind
-from models.names import first_name
+from models.moments import MomentKind
 from models.schema import Member, Moment, Recruiter
 from sources import SourceError
 from workers.app import App
 from workers.db import lock_member, transaction
-from workers.drafts import member_draft, messages_before
+from workers.drafts import member_draft, member_facts, messages_before
 from workers.notifiers import send_erasure_notice
 from workers.services.privacy import audit, erase_member
 
@@ -62,16 +61,7 @@ def _ask_for_renewal(app: App, now: datetime) -> list[int]:
             key = _renewal_key(member)
             if key in keys or member.consent_until is None:
                 continue
-            facts = DraftFacts(
-                kind=MomentKind.RENEW_CONSENT,
-                language=member.language,
-                first_name=first_name(member.name),
-                headline="",
-                link=None,
-                employer=None,
-                last_topic=member.last_topic,
-                last_contact=member.last_contact_on,
-            )
+            facts = member_facts(member, MomentKind.RENEW_CONSENT)
             moment = Moment(
                 member_id=member.id,
                 kind=MomentKind.RENEW_CONSENT.value,

@@ -8,13 +8,12 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from models.moments import DraftFacts, MomentKind
-from models.names import first_name
+from models.moments import MomentKind
 from models.schema import Item, Member, Moment, Vacancy
 from models.vacancies import concepts
 from workers.app import App
 from workers.db import transaction
-from workers.drafts import member_draft
+from workers.drafts import member_draft, member_facts
 from workers.services.vacancy_matching import fitting_members, refresh_concepts
 
 MIN_RELEVANCE = 0.5
@@ -86,7 +85,9 @@ def match_vacancy(app: App, vacancy_id: int, now: datetime) -> list[int]:
                 created_at=now,
                 draft=member_draft(
                     member,
-                    _facts(member, title),
+                    member_facts(
+                        member, MomentKind.RELEVANT_VACANCY, headline=title, vacancy=title
+                    ),
                     now,
                     app.settings.templates_path,
                     sequence=earlier.get(member.id, 0),
@@ -143,17 +144,3 @@ def close_vacancy(app: App, vacancy_id: int, now: datetime) -> int:
             .values(status="expired", closed_at=now, reason="the vacancy was closed")
         )
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def _facts(member: Member, vacancy: str) -> DraftFacts:
-    return DraftFacts(
-        kind=MomentKind.RELEVANT_VACANCY,
-        language=member.language,
-        first_name=first_name(member.name),
-        headline=vacancy,
-        link=None,
-        employer=None,
-        last_topic=member.last_topic,
-        last_contact=member.last_contact_on,
-        vacancy=vacancy,
-    )

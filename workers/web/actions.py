@@ -54,21 +54,13 @@ def apply_action(
     """Record one action on an open moment (by ``acted_by``; only if it is routed to
     ``recruiter_id`` and, for an alert's link, still in that ``routing``); FeedbackError
     kinds when it cannot take it."""
-    if action == "renewed":
-        _renewed(
-            app,
-            moment_id,
-            now,
-            recruiter_id=recruiter_id,
-            acted_by=acted_by,
-            routing=routing,
-            origin=origin,
-        )
-    elif action in {o.value for o in Outcome}:
+    if action == "renewed" or action in {o.value for o in Outcome}:
+        # A renewal is a positive contact that also sets a new retention date.
+        renewing = _member_renewing(app, moment_id) if action == "renewed" else None
         mark_done(
             app,
             moment_id,
-            Outcome(action),
+            Outcome.POSITIVE if action == "renewed" else Outcome(action),
             now,
             recruiter_id=recruiter_id,
             routing=routing,
@@ -76,6 +68,8 @@ def apply_action(
             origin=origin,
             acted_by=acted_by,
         )
+        if renewing is not None:
+            renew_consent(app, renewing, now, actor=f"recruiter:{acted_by}")
     elif action == "snooze":
         if until is None:
             raise FeedbackError("choose a date to snooze until")
@@ -99,32 +93,12 @@ def apply_action(
     log.info("moment.feedback", moment_id=moment_id, action=action, origin=origin)
 
 
-def _renewed(
-    app: App,
-    moment_id: int,
-    now: datetime,
-    *,
-    recruiter_id: int | None,
-    acted_by: int,
-    routing: int | None,
-    origin: str,
-) -> None:
-    """The member said yes to staying: a positive contact, and a new retention date."""
+def _member_renewing(app: App, moment_id: int) -> int:
+    """The member a consent renewal moment asks about; FeedbackError for another moment."""
     card = moment_card(app, moment_id)
     if card is None or card.kind != "renew_consent":
         raise FeedbackError("only a consent renewal moment can record a renewal")
-    mark_done(
-        app,
-        moment_id,
-        Outcome.POSITIVE,
-        now,
-        recruiter_id=recruiter_id,
-        routing=routing,
-        open_only=True,
-        origin=origin,
-        acted_by=acted_by,
-    )
-    renew_consent(app, card.member_id, now, actor=f"recruiter:{acted_by}")
+    return card.member_id
 
 
 def _check(app: App, token: str) -> tuple[ActionTicket, MomentCard, str] | str:

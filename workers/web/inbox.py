@@ -26,7 +26,7 @@ from workers.services.inbox import open_moments, team_week
 from workers.services.privacy import erase_member, export_member
 from workers.services.reporting import member_timeline, stats
 from workers.web.actions import apply_action
-from workers.web.rendering import flash, now_of, render
+from workers.web.rendering import flash, message_page, now_of, render
 from workers.web.security import (
     Admin,
     CurrentViewer,
@@ -102,13 +102,7 @@ def member_page(request: Request, app: Keepwarm, who: CurrentViewer, member_id: 
     visible = member_hit(app, member_id, recruiter_id=None if who.admin else who.id)
     found = member_timeline(app, member_id) if visible else None
     if found is None:
-        return render(
-            request,
-            "message.html",
-            who=who,
-            status_code=404,
-            text=text(who.language, "error.not_found"),
-        )
+        return _not_found(request, who)
     header, events = found
     return render(
         request, "member.html", who=who, header=header, events=events, member_id=member_id
@@ -222,13 +216,7 @@ def erase_form(request: Request, app: Keepwarm, who: Admin, member_id: int) -> R
     """Ask an admin to confirm an erasure."""
     hit = member_hit(app, member_id, recruiter_id=None)
     if hit is None:
-        return render(
-            request,
-            "message.html",
-            who=who,
-            status_code=404,
-            text=text(who.language, "error.not_found"),
-        )
+        return _not_found(request, who)
     return render(request, "erase.html", who=who, member=hit)
 
 
@@ -252,3 +240,8 @@ def export(request: Request, app: Keepwarm, who: Admin, member_id: int) -> Respo
         document,
         headers={"Content-Disposition": f'attachment; filename="member-{member_id}.json"'},
     )
+
+
+def _not_found(request: Request, who: Viewer) -> Response:
+    """The page for a member the viewer may not see, or that is not there: one answer."""
+    return message_page(request, text(who.language, "error.not_found"), who=who, status_code=404)
