@@ -16,6 +16,7 @@ import sys
 import click
 
 from workers.cli import integrations, moments, pool, privacy, reports, runtime, sources
+from workers.cli.common import refused
 from workers.logs import configure_logging
 from workers.settings import Settings, SettingsError
 
@@ -26,10 +27,8 @@ def cli(ctx: click.Context) -> None:
     """keepwarm: keep a talent pool warm with timed, personal contact moments."""
     if ctx.resilient_parsing or "--help" in sys.argv or "-h" in sys.argv:
         return
-    try:
+    with refused(SettingsError):
         ctx.obj = Settings.from_env()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from exc
     configure_logging(ctx.obj)
 
 

@@ -23,6 +23,15 @@ def utc_now() -> datetime:
 
 
 @contextmanager
+def refused(*errors: type[Exception]) -> Iterator[None]:
+    """A service's refusal (one of ``errors``) as the command's error: its message, exit 1."""
+    try:
+        yield
+    except errors as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@contextmanager
 def open_app(ctx: click.Context) -> Iterator[App]:
     """The App for the command's settings, installed for the duration and closed after."""
     settings: Settings = ctx.obj
@@ -43,11 +52,8 @@ def run_import(
 ) -> None:
     """Run an import with a progress bar on a terminal (a progress log line every few
     seconds elsewhere); print its counts and every rejected row with its line and reason."""
-    with open_app(ctx) as app, _progress() as progress:
-        try:
-            report = run(app, progress)
-        except ImportFileError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, _progress() as progress, refused(ImportFileError):
+        report = run(app, progress)
     if sources:
         console.print(f"added {report.created}, already known {report.unchanged}, ", end="")
     else:

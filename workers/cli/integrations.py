@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from workers.cli.common import console, open_app, run_import, utc_now
+from workers.cli.common import console, open_app, refused, run_import, utc_now
 
 
 @click.group("tokens", invoke_without_command=True)
@@ -40,11 +40,8 @@ def tokens_create(ctx: click.Context, name: str) -> None:
     """Make a token for NAME (e.g. the ATS); it is shown once and stored hashed."""
     from workers.services.api_tokens import create_token
 
-    with open_app(ctx) as app:
-        try:
-            token_id, token = create_token(app, name, utc_now())
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(ValueError):
+        token_id, token = create_token(app, name, utc_now())
     console.print(f"token {token_id} for {name} (shown once, keep it safe):", markup=False)
     click.echo(token)
 
@@ -56,11 +53,8 @@ def tokens_revoke(ctx: click.Context, token_id: int) -> None:
     """Refuse a token from now on."""
     from workers.services.api_tokens import revoke_token
 
-    with open_app(ctx) as app:
-        try:
-            revoke_token(app, token_id, utc_now())
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(ValueError):
+        revoke_token(app, token_id, utc_now())
     console.print(f"token {token_id} revoked")
 
 
@@ -115,9 +109,6 @@ def deliveries_retry(ctx: click.Context, delivery_id: int) -> None:
     """Send a failed or dead delivery again now (retried for another day)."""
     from workers.services.delivery import retry_delivery
 
-    with open_app(ctx) as app:
-        try:
-            retry_delivery(app, delivery_id, utc_now())
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(ValueError):
+        retry_delivery(app, delivery_id, utc_now())
     console.print(f"delivery {delivery_id} is owed again; the next tick sends it")

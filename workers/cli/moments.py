@@ -11,7 +11,7 @@ import click
 from rich.table import Table
 
 from models.moments import MomentKind
-from workers.cli.common import console, open_app, utc_now
+from workers.cli.common import console, open_app, refused, utc_now
 from workers.services.listings import moment_rows
 from workers.settings import Settings
 
@@ -62,11 +62,8 @@ def done(ctx: click.Context, moment_id: int, outcome: str) -> None:
     """Record that a moment led to a contact, with its outcome."""
     from workers.services.feedback import FeedbackError, Outcome, mark_done
 
-    with open_app(ctx) as app:
-        try:
-            mark_done(app, moment_id, Outcome(outcome), utc_now())
-        except FeedbackError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(FeedbackError):
+        mark_done(app, moment_id, Outcome(outcome), utc_now())
     console.print(f"moment {moment_id} done ({outcome}); last contact updated")
 
 
@@ -80,11 +77,8 @@ def snooze_command(ctx: click.Context, moment_id: int, until: datetime) -> None:
     """Put a moment back until a date (the member's slot is free meanwhile)."""
     from workers.services.feedback import FeedbackError, snooze
 
-    with open_app(ctx) as app:
-        try:
-            snooze(app, moment_id, until.replace(tzinfo=UTC), utc_now())
-        except FeedbackError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(FeedbackError):
+        snooze(app, moment_id, until.replace(tzinfo=UTC), utc_now())
     console.print(f"moment {moment_id} snoozed until {until:%Y-%m-%d}")
 
 
@@ -98,11 +92,8 @@ def skip_command(ctx: click.Context, moment_id: int, not_relevant: bool) -> None
     """Close a moment without contacting the member."""
     from workers.services.feedback import FeedbackError, skip
 
-    with open_app(ctx) as app:
-        try:
-            skip(app, moment_id, utc_now(), not_relevant=not_relevant)
-        except FeedbackError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(FeedbackError):
+        skip(app, moment_id, utc_now(), not_relevant=not_relevant)
     console.print(f"moment {moment_id} {'marked not relevant' if not_relevant else 'skipped'}")
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from workers.cli.common import console, open_app, run_import, utc_now
+from workers.cli.common import console, open_app, refused, run_import, utc_now
 from workers.db import transaction
 from workers.services.listings import list_employers, list_recruiters, list_vacancies
 
@@ -102,28 +102,24 @@ def recruiters_add(
         webhook_format=webhook_format,
     )
     secret = None
-    with open_app(ctx) as app:
-        try:
-            with transaction(app.sessions) as session:
-                before = webhook_secret_of(session, email)
-                recruiter = configure_recruiter(
-                    session,
-                    email,
-                    utc_now(),
-                    wanted,
-                    allowed_networks=app.settings.allow_private_webhooks,
-                )
-                if recruiter.webhook_secret != before and recruiter.webhook_format == "standard":
-                    secret = recruiter.webhook_secret
-                summary = (
-                    f"recruiter {recruiter.id}: {recruiter.email} by {recruiter.channel}, "
-                    f"{recruiter.weekly_capacity}/week, "
-                    f"{recruiter.work_start}-{recruiter.work_end} {recruiter.timezone}, "
-                    f"alerts {recruiter.alerts}, {recruiter.language}"
-                    + (", admin" if recruiter.admin else "")
-                )
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(ValueError), transaction(app.sessions) as session:
+        before = webhook_secret_of(session, email)
+        recruiter = configure_recruiter(
+            session,
+            email,
+            utc_now(),
+            wanted,
+            allowed_networks=app.settings.allow_private_webhooks,
+        )
+        if recruiter.webhook_secret != before and recruiter.webhook_format == "standard":
+            secret = recruiter.webhook_secret
+        summary = (
+            f"recruiter {recruiter.id}: {recruiter.email} by {recruiter.channel}, "
+            f"{recruiter.weekly_capacity}/week, "
+            f"{recruiter.work_start}-{recruiter.work_end} {recruiter.timezone}, "
+            f"alerts {recruiter.alerts}, {recruiter.language}"
+            + (", admin" if recruiter.admin else "")
+        )
     console.print(summary, markup=False)
     if secret:
         console.print("webhook signing secret (shown once; receivers verify with it):")
@@ -146,14 +142,10 @@ def recruiters_rotate_secret(ctx: click.Context, email: str, overlap_hours: int)
 
     from workers.services.directory import rotate_webhook_secret
 
-    with open_app(ctx) as app:
-        try:
-            with transaction(app.sessions) as session:
-                secret = rotate_webhook_secret(
-                    session, email, utc_now(), overlap=timedelta(hours=overlap_hours)
-                )
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(ValueError), transaction(app.sessions) as session:
+        secret = rotate_webhook_secret(
+            session, email, utc_now(), overlap=timedelta(hours=overlap_hours)
+        )
     console.print(f"new webhook secret; the old one also signs for {overlap_hours} hours:")
     click.echo(secret)
 
@@ -181,14 +173,10 @@ def employers_alias(ctx: click.Context, employer: str, alias: str) -> None:
     """Record ALIAS as another name of EMPLOYER (matched in news like the name)."""
     from workers.services.directory import add_alias, employer_named
 
-    with open_app(ctx) as app:
-        try:
-            with transaction(app.sessions) as session:
-                owner = employer_named(session, employer, utc_now(), app.settings)
-                add_alias(session, owner, alias)
-                owner_id = owner.id
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(ValueError), transaction(app.sessions) as session:
+        owner = employer_named(session, employer, utc_now(), app.settings)
+        add_alias(session, owner, alias)
+        owner_id = owner.id
     console.print(f"employer {owner_id}: alias {alias!r} added", markup=False)
 
 
@@ -231,9 +219,6 @@ def vacancies_close(ctx: click.Context, vacancy_id: int) -> None:
     """Close a vacancy; its moments expire."""
     from workers.services.vacancies import close_vacancy
 
-    with open_app(ctx) as app:
-        try:
-            expired = close_vacancy(app, vacancy_id, utc_now())
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(ValueError):
+        expired = close_vacancy(app, vacancy_id, utc_now())
     console.print(f"vacancy {vacancy_id} closed; {expired} moments expired")

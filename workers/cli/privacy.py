@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from workers.cli.common import console, open_app, utc_now
+from workers.cli.common import console, open_app, refused, utc_now
 
 
 @click.command("erase")
@@ -21,10 +21,8 @@ def erase_command(ctx: click.Context, member: str, yes: bool) -> None:
     from workers.services.privacy import erase_member, resolve
 
     with open_app(ctx) as app:
-        try:
+        with refused(ValueError):
             member_id = resolve(app, member)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
         if not yes:
             click.confirm(
                 f"Erase member {member_id} and everything about them? This cannot be undone",
@@ -47,11 +45,8 @@ def export_command(ctx: click.Context, member: str, output: Path | None) -> None
     """Everything held about MEMBER, as JSON (and readable text with --output)."""
     from workers.services.privacy import export_member, export_text, resolve
 
-    with open_app(ctx) as app:
-        try:
-            document = export_member(app, resolve(app, member), utc_now(), actor="cli")
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(ValueError):
+        document = export_member(app, resolve(app, member), utc_now(), actor="cli")
     text = json.dumps(document, indent=2, ensure_ascii=False)
     if output is None:
         click.echo(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from workers.cli.common import console, open_app, utc_now
+from workers.cli.common import console, open_app, refused, utc_now
 from workers.settings import Settings
 
 
@@ -98,11 +98,8 @@ def explain_command(ctx: click.Context, member: str) -> None:
     """A member's timeline: contacts, signals, moments and why each was decided so."""
     from workers.services.reporting import explain
 
-    with open_app(ctx) as app:
-        try:
-            header, events = explain(app, member)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(ValueError):
+        header, events = explain(app, member)
     console.print(header, markup=False)
     for at, line in events:
         console.print(f"  {at:%Y-%m-%d %H:%M}  {line}", markup=False)

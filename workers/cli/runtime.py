@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from workers.app import App
-from workers.cli.common import console, open_app, utc_now
+from workers.cli.common import console, open_app, refused, utc_now
 from workers.settings import Settings
 
 
@@ -114,10 +114,8 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
     from workers.db import upgrade
 
     settings: Settings = ctx.parent.obj if ctx.parent else ctx.obj
-    try:
+    with refused(CommandError):
         upgrade(settings.effective_database_url, revision)
-    except CommandError as exc:
-        raise click.ClickException(str(exc)) from exc
     console.print(f"schema at {revision}")
 
 

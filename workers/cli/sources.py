@@ -11,7 +11,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from workers.cli.common import console, open_app, run_import, utc_now
+from workers.cli.common import console, open_app, refused, run_import, utc_now
 from workers.db import transaction
 from workers.services.directory import SOURCE_KINDS
 from workers.services.listings import list_sources
@@ -91,24 +91,18 @@ def sources_add(
     parts = dict(s.split("=", 1) for s in selectors if "=" in s)
     if len(parts) != len(selectors):
         raise click.BadParameter("each selector is PART=CSS", param_hint="--selector")
-    with open_app(ctx) as app:
-        try:
-            with transaction(app.sessions) as session:
-                owner = (
-                    employer_named(session, employer, utc_now(), app.settings) if employer else None
-                )
-                member = find_member(session, member_ref) if member_ref else None
-                source, created = add_source(
-                    session,
-                    url,
-                    utc_now(),
-                    kind=kind,
-                    employer=owner,
-                    member=member,
-                    selectors=parts,
-                )
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
+    with open_app(ctx) as app, refused(ValueError), transaction(app.sessions) as session:
+        owner = employer_named(session, employer, utc_now(), app.settings) if employer else None
+        member = find_member(session, member_ref) if member_ref else None
+        source, created = add_source(
+            session,
+            url,
+            utc_now(),
+            kind=kind,
+            employer=owner,
+            member=member,
+            selectors=parts,
+        )
     state = "added" if created else "already known"
     console.print(f"source {source.id} {state}: {source.url}", markup=False)
 
