@@ -18,6 +18,7 @@ the package has no run-time dependency on scikit-learn for a table of a few poin
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -66,6 +67,7 @@ def _share(block: list[float]) -> float:
 def main() -> int:
     """Fit and write the curves; print them."""
     calibration._curves = lambda: {}  # the raw rule scores
+    os.environ["KEEPWARM_EVENT_MODEL"] = "off"  # the rules' scores only: the model has its own
     pairs: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     for record in development_records():
         event = classify(str(record["text"]), str(record.get("language") or "") or None)

@@ -17,7 +17,12 @@ Without FILE it reports, and writes to bench/results/eval_signals.json:
 - a reliability table: the stated confidence of the events said, in bins, against the
   share of them that were right, on the development data (tuning half and old set) and on
   the held-out half;
-- classification speed: sentences per second of CPU on one core, rules already loaded.
+- classification speed: sentences per second of CPU on one core, rules already loaded;
+- the held-out half read by the rules alone and with the learned model
+  (bench/model_comparison.py), target by target.
+
+The rest of the report is detection as configured: the rules alone unless
+KEEPWARM_EVENT_MODEL=on.
 
 With FILE, the scores of that one labelled file. ``--errors`` lists the wrong labels and
 extractions of the tuning half and the old set (never of the held-out half, whose texts
@@ -352,6 +357,9 @@ def main(argv: Sequence[str]) -> int:
     texts = [(str(r["text"]), str(r.get("language") or "") or None) for r in real + dev]
     per_second = speed(texts)
     print(f"\nspeed: {per_second:,.0f} sentences/s of CPU on one core (target {SPEED_TARGET:,.0f})")
+    from bench.model_comparison import compare
+
+    comparison = compare(heldout)
     checks = _target_checks(halves["heldout"])
     print("\ntargets on the held-out half")
     for check in checks:
@@ -366,6 +374,7 @@ def main(argv: Sequence[str]) -> int:
                 "reliability": tables,
                 "sentences_per_second": round(per_second),
                 "targets": checks,
+                "model_comparison": comparison,
             },
             indent=2,
         )

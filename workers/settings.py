@@ -70,6 +70,9 @@ class Settings:
     max_per_year: int = 3
     min_confidence: float = 0.0
     """Moments detected with a lower (calibrated) confidence are not routed."""
+    event_model: bool = False
+    """Detection adds the learned model's events to the rules' (sources/events/learned.py reads
+    KEEPWARM_EVENT_MODEL from the environment itself: set it there, not in a config file)."""
     check_in_after_days: int = 120
     reengage_after_days: int = 180
     policy_file: str = ""

@@ -18,8 +18,11 @@ How one text is read, and the module of each stage::
     rules         reading       classify          classify      people, employers
 
 ``regex`` holds the pattern helpers the rule compiler uses, ``language`` tells Dutch
-from English, ``event`` the ``Event`` every reading ends in. Imports run one way:
-event, regex → rules → language, reading → people → employers → classify.
+from English, ``event`` the ``Event`` every reading ends in; ``learned`` is the optional
+learned model (``KEEPWARM_EVENT_MODEL=on``) that may add an event the rules miss, and
+``decisions`` shows what it sees, for training and ``keepwarm explain --text``. Imports
+run one way: event, regex, calibration → rules, learned → language, reading → people →
+employers → classify → decisions.
 """
 
 from sources.events.classify import classify, events_in

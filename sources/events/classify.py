@@ -5,6 +5,10 @@ How one text is read::
     triggers ──► negatives ──► requirements ──► best match ──► extraction
     (regexes     (look-alikes   (a title, a      (score, then   (person, title,
     per event)   drop them)     person nearby)   label order)   employers)
+
+With the learned model on (``sources.events.learned``), every sentence is also read by it:
+where it is sure of an event the rules did not say and no negative rules that label out,
+its event is said instead, with the parts the rules find for it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sources.events.calibration import calibrated
 from sources.events.employers import _ARRIVALS, _company, _employers
 from sources.events.event import LANGUAGES, NONE, Event
 from sources.events.language import _language_scores
+from sources.events.learned import FeatureSpec, Model, active_model, features
 from sources.events.people import _find_person, _new_title, _person_name
 from sources.events.reading import (
     _Candidate,
@@ -169,12 +174,118 @@ def _read(text: str, language: str) -> tuple[list[Event], bool]:
     by_sentence: dict[tuple[int, int], list[_Candidate]] = {}
     for candidate in candidates:
         by_sentence.setdefault(reading.sentence(candidate.start), []).append(candidate)
+    model = active_model()
+    if model is not None:
+        events = [
+            event
+            for span in reading.sentences
+            if (event := _learned_event(reading, span, by_sentence.get(span, []), model))
+        ]
+        return events, bool(candidates)
     events = [
         _event(reading, *best)
         for group in by_sentence.values()
         if (best := _best(reading, group)) is not None
     ]
     return events, bool(candidates)
+
+
+# ---------------------------------------------------------------- the learned model
+
+
+def rule_findings(
+    reading: _Reading,
+    span: tuple[int, int],
+    group: Sequence[_Candidate],
+    best: tuple[_Candidate, float] | None,
+) -> list[str]:
+    """What the rules found in one span, as the model's features name it: the labels whose
+    triggers matched, whose requirements were met, the winner, a title, a person, a company."""
+    found = {f"hit:{c.trigger.label}" for c in group}
+    found |= {f"met:{c.trigger.label}" for c in group if _requirements_met(reading, c)}
+    if best is not None:
+        found.add(f"win:{best[0].trigger.label}")
+    floor, ceiling = span
+    if any(floor <= start < ceiling for start, _ in reading.titles):
+        found.add("title")
+    chunks = [c for c in reading.chunks if floor <= c.start < ceiling]
+    found |= {"person" for c in chunks if c.person} | {"org" for c in chunks if c.org}
+    return sorted(found)
+
+
+def span_features(
+    reading: _Reading, span: tuple[int, int], group: Sequence[_Candidate], spec: FeatureSpec
+) -> tuple[list[str], tuple[_Candidate, float] | None]:
+    """The model's features of one span of a reading, and the rules' winner there."""
+    best = _best(reading, group)
+    findings = rule_findings(reading, span, group, best)
+    text = reading.text[span[0] : span[1]]
+    return features(text, reading.rules.language, findings, spec), best
+
+
+def _learned_event(
+    reading: _Reading, span: tuple[int, int], group: Sequence[_Candidate], model: Model
+) -> Event | None:
+    """The event of one sentence: the rules' label, unless the model says another one with
+    a probability at which cross-validation found it right often enough to overrule them;
+    the rules fill in the parts."""
+    found, best = span_features(reading, span, group, model.spec)
+    probabilities = model.probabilities(found)
+    said = max(probabilities, key=lambda name: probabilities[name])
+    ruled = best[0].trigger.label if best is not None else NONE
+    if said in (ruled, NONE) or _overruled(reading, span, said, probabilities[said], model):
+        return _event(reading, *best) if best is not None else None
+    confidence = model.confidence(said, probabilities[said])
+    best = _best_of_label(reading, group, said)
+    if best is None:
+        return _bare_event(reading, span, said, confidence)
+    return replace(_event(reading, *best), confidence=confidence)
+
+
+def _overruled(
+    reading: _Reading, span: tuple[int, int], label: str, probability: float, model: Model
+) -> bool:
+    """Whether the model's ``label`` must give way: it is not sure enough, or a negative
+    rules that label out in the sentence (a vacancy, speculation, a question)."""
+    floor, ceiling = span
+    return probability < model.overrides.get(label, 2.0) or any(
+        label in labels and start < ceiling and floor < end
+        for labels, start, end in reading.blocked
+    )
+
+
+def _best_of_label(
+    reading: _Reading, group: Sequence[_Candidate], label: str
+) -> tuple[_Candidate, float] | None:
+    """The best trigger match of ``label``: one whose requirements are met, else any."""
+    matches = [c for c in group if c.trigger.label == label]
+    met = [c for c in matches if _requirements_met(reading, c)]
+    ranked = [(_score(reading, c), -c.start, c) for c in met or matches]
+    if not ranked:
+        return None
+    score, _, winner = max(ranked, key=lambda r: r[:2])
+    return winner, score
+
+
+def _bare_event(reading: _Reading, span: tuple[int, int], label: str, confidence: float) -> Event:
+    """An event no trigger names: its person (or, for company news, its organisation) is
+    the first one the sentence names; what kind of event it is stays unsaid."""
+    floor, ceiling = span
+    chunks = [c for c in reading.chunks if floor <= c.start < ceiling]
+    person = next((c.text for c in chunks if c.person), None)
+    company = next((c.text for c in chunks if c.org), None)
+    news = label == "company_news"
+    return Event(
+        label=label,
+        event=None,
+        person=None if news else person,
+        new_employer=None,
+        old_employer=None,
+        new_title=None,
+        confidence=confidence,
+        language=reading.rules.language,
+        company=company if news else None,
+    )
 
 
 def _read_any_language(text: str, language: str | None) -> tuple[list[Event], bool, str]:

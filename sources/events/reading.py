@@ -62,6 +62,8 @@ class _Reading:
     text: str
     rules: _Rules
     masks: list[tuple[int, int]] = field(default_factory=list)
+    # where a negative ruled labels out: (labels, start, end); the whole text for scope "text"
+    blocked: list[tuple[frozenset[str], int, int]] = field(default_factory=list)
     persons: dict[_Candidate, _Chunk | None] = field(default_factory=dict)
     _sentences: list[tuple[int, int]] | None = None
     _titles: list[tuple[int, int]] | None = None
@@ -89,14 +91,20 @@ class _Reading:
             self._chunks = _find_chunks(self)
         return self._chunks
 
-    def sentence(self, position: int) -> tuple[int, int]:
-        """The span of the sentence around ``position``."""
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        """The spans of the text's sentences, in order."""
         if self._sentences is None:
             ends = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(self.text)]
             starts = [0, *(end for _, end in ends)]
             stops = [*(start for start, _ in ends), len(self.text)]
             self._sentences = list(zip(starts, stops, strict=True))
-        return next((span for span in self._sentences if position < span[1]), self._sentences[-1])
+        return self._sentences
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        """The span of the sentence around ``position``."""
+        spans = self.sentences
+        return next((span for span in spans if position < span[1]), spans[-1])
 
 
 def _find_chunks(reading: _Reading) -> list[_Chunk]:
@@ -220,10 +228,12 @@ def _candidates(reading: _Reading) -> list[_Candidate]:
             found.append(_Candidate(owner, m.start(), m.end()))
         elif owner.scope == "text":
             blocked_labels |= owner.labels
+            reading.blocked.append((owner.labels, 0, len(reading.text)))
         elif owner.scope == "sentence":
             blocked.append((owner.labels, *reading.sentence(m.start())))
         else:
             blocked.append((owner.labels, m.start(), max(m.end(), m.start() + 1)))
+    reading.blocked += blocked
     return [
         c
         for c in found

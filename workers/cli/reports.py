@@ -92,14 +92,47 @@ def stats_command(ctx: click.Context) -> None:
 
 
 @click.command("explain")
-@click.argument("member")
+@click.argument("member", required=False)
+@click.option("--text", help="A news text: how detection reads it, and why, sentence by sentence.")
+@click.option("--language", type=click.Choice(["nl", "en"]), help="The text's language.")
 @click.pass_context
-def explain_command(ctx: click.Context, member: str) -> None:
-    """A member's timeline: contacts, signals, moments and why each was decided so."""
+def explain_command(
+    ctx: click.Context, member: str | None, text: str | None, language: str | None
+) -> None:
+    """A member's timeline: contacts, signals, moments and why each was decided so; or, with
+    --text, the event a news text gives and the learned model's weightiest features."""
     from workers.services.reporting import explain
 
+    if text is not None:
+        for line in explain_text(text, language):
+            click.echo(line)
+        return
+    if member is None:
+        raise click.UsageError("give a MEMBER, or --text")
     with open_app(ctx) as app, refused(ValueError):
         header, events = explain(app, member)
     console.print(header, markup=False)
     for at, line in events:
         console.print(f"  {at:%Y-%m-%d %H:%M}  {line}", markup=False)
+
+
+def explain_text(text: str, language: str | None) -> list[str]:
+    """What detection says of ``text`` and, per sentence, what the learned model says and
+    the features that weighed most for it (weight towards its label over the others)."""
+    from sources.events import classify
+    from sources.events.decisions import sentence_decisions
+    from sources.events.learned import enabled, shipped_model
+
+    event = classify(text, language)
+    parts = [f"{name}={value}" for name, value in vars(event).items() if value is not None]
+    lines = ["detection: " + ", ".join(parts)]
+    model = shipped_model()
+    if model is None:
+        return [*lines, "no learned model: bench/train_signals.py writes one"]
+    use = "used" if enabled() else "not used; KEEPWARM_EVENT_MODEL=on uses it"
+    lines.append(f"the learned model ({use}), per sentence:")
+    for decision in sentence_decisions(text, event.language, model):
+        odds = ", ".join(f"{k} {v:.2f}" for k, v in decision.probabilities.items())
+        lines += [f"  “{decision.sentence}”", f"    says {decision.label} ({odds}); weighed most:"]
+        lines += [f"      {weight:+.3f}  {feature}" for feature, weight in decision.reasons]
+    return lines
