@@ -1,5 +1,5 @@
-"""What feedparser may see: no entity declarations, and a bounded number of entries,
-elements and bytes.
+"""What feedparser may see: no entity declarations, no references to characters XML does
+not have, and a bounded number of entries, elements and bytes.
 
 Entity declarations follow defusedxml's rules (a DTD may be named, entities may not be
 declared, nothing external is resolved), but they are stripped here rather than refused
@@ -62,11 +62,18 @@ def guarded(
     """The feed without entity declarations, cut to the budgets; unchanged when it
     already complies (feedparser then sees exactly what was fetched)."""
     conversion: dict[str, object] = {}
-    data = convert_to_utf8(dict(headers), body, conversion)
+    try:
+        data = convert_to_utf8(dict(headers), body, conversion)
+    except ValueError as exc:  # an encoding name Python refuses to look up ("utf-8\0")
+        raise NotAFeedError(f"the feed's encoding cannot be used: {exc}") from exc
     problems = []
     declared = _without_declarations(data)
     if declared != data:
         problems.append("entity declarations removed")
+    referenced = _without_bad_references(declared)
+    if referenced != declared:
+        problems.append("references to characters XML does not have replaced")
+        declared = referenced
     cut, skipped = _cut(declared, max_entries, max_elements, max_bytes)
     if skipped:
         problems.append(f"{skipped} entries past the limits left out")
@@ -176,6 +183,34 @@ def _declaration_end(data: bytes, position: int) -> int:
             return special.end()
         position = _after(data, char, special.end())
     raise NotAFeedError("a declaration in the document's prolog never ends")
+
+
+# --- character references ----------------------------------------------------------------
+
+_CHARACTER_REFERENCE = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));")
+_REPLACEMENT = b"&#xFFFD;"
+
+
+def _without_bad_references(data: bytes) -> bytes:
+    """The document with each numeric reference to a character XML does not have (NUL, a
+    surrogate, past U+10FFFF, thousands of digits) replaced by U+FFFD. feedparser's
+    parsers take them to ``chr()`` (ValueError, OverflowError) or into its text, where a
+    lone surrogate cannot be encoded (UnicodeEncodeError when stored)."""
+    if b"&#" not in data:
+        return data
+    return _CHARACTER_REFERENCE.sub(_checked_reference, data)
+
+
+def _checked_reference(match: re.Match[bytes]) -> bytes:
+    hexadecimal, decimal = match.groups()
+    digits = hexadecimal or decimal
+    if len(digits) <= 8:
+        value = int(digits, 16 if hexadecimal else 10)
+        if value in (0x9, 0xA, 0xD) or 0x20 <= value <= 0xD7FF or 0xE000 <= value <= 0xFFFD:
+            return match.group(0)
+        if 0x10000 <= value <= 0x10FFFF:
+            return match.group(0)
+    return _REPLACEMENT
 
 
 # --- budgets ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -105,8 +106,8 @@ class Settings:
             try:
                 with open(self.policy_file, "rb") as handle:
                     raw = tomllib.load(handle)
-            except (OSError, tomllib.TOMLDecodeError) as exc:
-                raise SettingsError(f"KEEPWARM_POLICY_FILE {self.policy_file}: {exc}") from exc
+            except (OSError, ValueError) as exc:  # TOML, UTF-8 or a NUL in the path
+                raise SettingsError(f"KEEPWARM_POLICY_FILE {self.policy_file!r}: {exc}") from exc
             return PoolPolicy.from_mapping(raw)
         return PoolPolicy.from_mapping(
             {
@@ -185,18 +186,13 @@ class Settings:
         """Reject combinations that cannot work."""
         if self.broker_url and not self.broker_url.startswith(("redis://", "rediss://")):
             raise SettingsError("KEEPWARM_BROKER_URL must be a redis:// URL")
-        if self.fetch_timeout <= 0 or self.max_response_bytes <= 0 or self.poll_interval <= 0:
-            raise SettingsError("fetch timeout, response cap and poll interval must be positive")
-        if not 0 < self.delivery_retry_seconds <= 7200:
-            raise SettingsError("KEEPWARM_DELIVERY_RETRY_SECONDS must be between 0 and 7200")
-        if self.host_concurrency < 0 or self.host_interval < 0:
-            raise SettingsError("KEEPWARM_HOST_CONCURRENCY and KEEPWARM_HOST_INTERVAL must be >= 0")
-        if self.fetch_concurrency < 1:
-            raise SettingsError("KEEPWARM_FETCH_CONCURRENCY must be at least 1")
-        if self.max_entries_per_poll < 1 or self.max_items_per_day < 1:
-            raise SettingsError(
-                "KEEPWARM_MAX_ENTRIES_PER_POLL and KEEPWARM_MAX_ITEMS_PER_DAY must be at least 1"
-            )
+        for name, (low, high) in _RANGES.items():
+            value = getattr(self, name)
+            if low is None:  # positive
+                if not (math.isfinite(value) and 0 < value <= high):
+                    raise SettingsError(f"KEEPWARM_{name.upper()} must be positive, at most {high}")
+            elif not (math.isfinite(value) and low <= value <= high):
+                raise SettingsError(f"KEEPWARM_{name.upper()} must be from {low} to {high}")
         if not 0 < self.min_poll_interval <= self.max_poll_interval:
             raise SettingsError("need 0 < KEEPWARM_MIN_POLL_INTERVAL <= KEEPWARM_MAX_POLL_INTERVAL")
         if self.log_format not in ("auto", "json", "console"):
@@ -221,18 +217,50 @@ class Settings:
             raise SettingsError("KEEPWARM_PUBLIC_URL must be an http:// or https:// URL")
         if self.secret_key and len(self.secret_key) < 32:
             raise SettingsError("KEEPWARM_SECRET_KEY must be at least 32 characters")
-        if not 0 <= self.web_port <= 65535:
-            raise SettingsError("KEEPWARM_WEB_PORT must be a port number (0: no inbox)")
         if self.news_search_url and "{query}" not in self.news_search_url:
             raise SettingsError("KEEPWARM_NEWS_SEARCH_URL must contain {query}")
         try:
             self.pool_policy  # noqa: B018 - validates the policy values
+        except SettingsError:
+            raise
         except ValueError as exc:
-            where = self.policy_file or (
-                "KEEPWARM_MIN_GAP_DAYS, KEEPWARM_MAX_PER_YEAR, KEEPWARM_MIN_CONFIDENCE, "
-                "KEEPWARM_CHECK_IN_AFTER_DAYS or KEEPWARM_REENGAGE_AFTER_DAYS"
+            where = (
+                f"KEEPWARM_POLICY_FILE {self.policy_file!r}"
+                if self.policy_file
+                else (
+                    "KEEPWARM_MIN_GAP_DAYS, KEEPWARM_MAX_PER_YEAR, KEEPWARM_MIN_CONFIDENCE, "
+                    "KEEPWARM_CHECK_IN_AFTER_DAYS or KEEPWARM_REENGAGE_AFTER_DAYS"
+                )
             )
             raise SettingsError(f"contact policy in {where}: {exc}") from exc
+
+
+_DAY = 86_400
+_RANGES: dict[str, tuple[int | None, int]] = {
+    # (lowest, highest), both allowed; a lowest of None: above 0.
+    "fetch_timeout": (None, 3600),
+    "max_response_bytes": (None, 2**31 - 1),
+    "poll_interval": (None, 365 * _DAY),
+    "min_poll_interval": (1, 365 * _DAY),
+    "max_poll_interval": (1, 365 * _DAY),
+    "host_interval": (0, _DAY),
+    "host_concurrency": (0, 10_000),
+    "fetch_concurrency": (1, 1_000),
+    "disable_after_days": (0, 36_500),
+    "alert_after_hours": (0, 876_000),
+    "max_item_age_days": (0, 36_500),
+    "max_entries_per_poll": (1, 1_000_000),
+    "max_items_per_day": (1, 100_000_000),
+    "smtp_port": (0, 65535),
+    "delivery_retry_seconds": (None, 7200),
+    "tick_seconds": (None, _DAY),
+    "worker_threads": (1, 1_000),
+    "web_port": (0, 65535),
+    "event_stream_maxlen": (1, 2**31 - 1),
+}
+"""The numbers keepwarm can use: each becomes a duration added to "now", a pool size or a
+port, where a value past these would fail long after start-up (``timedelta`` overflows,
+NaN never compares) instead of here, naming the setting."""
 
 
 def _parse_networks(raw: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
@@ -267,7 +295,7 @@ def _read_config_file(path: Path) -> dict[str, str]:
     """Read ``NAME=value`` lines (the names with or without the ``KEEPWARM_`` prefix)."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"cannot read KEEPWARM_CONFIG file {path}: {exc}") from exc
     values: dict[str, str] = {}
     for number, line in enumerate(lines, start=1):

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from models.names import company_key
 from models.schema import Suppression
 from workers.app import App
 from workers.db import transaction
@@ -144,22 +145,21 @@ class _Batch:
         self.written = _Written()
 
     def write(self, rows: list[Line]) -> _Written:
-        """Insert, update or leave each row's member; collect what each row came to."""
+        """Insert, update or leave each row's member; collect what each row came to. Rows
+        are checked before anything is written, so a rejected row (or one left for the
+        next batch) creates no employer or recruiter."""
         current = find_members(self.session, [row for _, row in rows])
-        self.names.resolve([row for _, row in rows])
         suppressions = self.session.scalar(select(Suppression.id).limit(1)) is not None
         claimed: set[int] = set()
         seen: set[tuple[str, str]] = set()
-        inserts: list[tuple[Line, dict[str, Any]]] = []
-        updates: list[dict[str, Any]] = []
-        objections: list[int] = []
-        sources: list[tuple[int | None, Line]] = []
+        ready: list[tuple[Line, dict[str, Any] | None]] = []
         for index, (line, row) in enumerate(rows):
             try:
                 member = existing(current, row)
                 if member is None and suppressions and self._suppressed(row):
                     raise Suppressed
-                fields = self._fields(row)
+                if row.employer and not company_key(row.employer):
+                    raise ValueError(f"the employer name {row.employer!r} has no letters or digits")
             except ValueError as exc:
                 self.written.rejected.append(Rejection(line, str(exc)))
                 continue
@@ -170,11 +170,20 @@ class _Batch:
                 self.written.rest = rows[index:]  # as if the earlier row were written first
                 break
             seen |= keys
+            if member is not None:
+                claimed.add(member["id"])
+            ready.append(((line, row), member))
+        self.names.resolve([row for (_, row), _ in ready])
+        inserts: list[tuple[Line, dict[str, Any]]] = []
+        updates: list[dict[str, Any]] = []
+        objections: list[int] = []
+        sources: list[tuple[int | None, Line]] = []
+        for (line, row), member in ready:
+            fields = self._fields(row)
             if member is None:
                 inserts.append(((line, row), fields))
                 outcome = "created"
             else:
-                claimed.add(member["id"])
                 changed = {k: v for k, v in fields.items() if member[k] != v}
                 outcome = "updated" if changed else "unchanged"
                 if changed:
@@ -195,7 +204,7 @@ class _Batch:
         return is_suppressed(self.session, row.email, row.external_id)
 
     def _fields(self, row: PoolRow) -> dict[str, Any]:
-        """The member's columns as the row gives them; ValueError for an unusable employer."""
+        """The member's columns as the row gives them (``write`` checked its employer)."""
         employer_id = self.names.employer_id(row.employer, row.website) if row.employer else None
         fields: dict[str, Any] = {
             "name": row.name,

@@ -7,6 +7,7 @@ and settle the encoding, once to import), an XLSX through openpyxl's read-only m
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 import time
@@ -102,17 +103,33 @@ def _records(rows: Iterator[tuple[int, list[Any]]], columns: list[tuple[int, str
 
 
 def _csv_rows(path: Path) -> tuple[int, Iterator[tuple[int, list[Any]]]]:
-    """The number of data rows and the rows; UTF-8 (with or without BOM), else cp1252."""
-    for encoding in ("utf-8-sig", "cp1252"):
+    """The number of data rows and the rows; UTF-16 with its BOM (Excel's "Unicode text"),
+    UTF-8 (with or without BOM), else cp1252. The counting pass reads every row, so a file
+    the CSV reader refuses (a quote that never closes makes one cell of the rest of the
+    file) is refused whole, with its line, before anything is imported."""
+    with path.open("rb") as head:
+        start = head.read(2)
+    utf16 = start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
         try:
             with path.open(encoding=encoding, newline="") as counting:
                 dialect = _dialect(counting.read(_SNIFF_CHARS))
                 counting.seek(0)
-                total = sum(1 for _ in csv.reader(counting, dialect)) - 1
-        except UnicodeDecodeError:
+                reader = csv.reader(counting, dialect)
+                total = sum(1 for _ in reader) - 1
+        except UnicodeError:
             continue
+        except csv.Error as exc:
+            raise _unreadable(path, reader.line_num, exc) from exc
         return max(total, 0), _csv_stream(path, encoding, dialect)
-    raise ImportFileError(f"{path.name} is neither UTF-8 nor Windows-1252 text")
+    raise ImportFileError(f"{path.name} is neither UTF-8, UTF-16 nor Windows-1252 text")
+
+
+def _unreadable(path: Path, line: int, exc: csv.Error) -> ImportFileError:
+    reason = str(exc)
+    if "field larger" in reason:
+        reason = f"a cell is over {csv.field_size_limit()} characters (a quote never closed?)"
+    return ImportFileError(f"{path.name} line {line}: {reason}")
 
 
 def _dialect(sample: str) -> Any:
@@ -125,8 +142,11 @@ def _dialect(sample: str) -> Any:
 def _csv_stream(path: Path, encoding: str, dialect: Any) -> Iterator[tuple[int, list[Any]]]:
     with path.open(encoding=encoding, newline="") as stream:
         reader = csv.reader(stream, dialect)
-        for row in reader:
-            yield reader.line_num, row
+        try:
+            for row in reader:
+                yield reader.line_num, row
+        except csv.Error as exc:  # the counting pass read the same rows: changed meanwhile
+            raise _unreadable(path, reader.line_num, exc) from exc
 
 
 def _xlsx_rows(path: Path) -> tuple[int, Iterator[tuple[int, list[Any]]]]:
