@@ -155,7 +155,7 @@ def _event(reading: _Reading, winner: _Candidate, score: float) -> Event:
     return Event(
         label=label,
         event=event,
-        person=_person_name(person),
+        person=_person_name(person, reading),
         new_employer=new,
         old_employer=old,
         new_title=title,

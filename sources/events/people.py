@@ -17,6 +17,8 @@ _TITLE_JOINT = re.compile(r"(?:\s*,\s*|\s+(?:and|en|&)\s+|\s*/\s*)(?:(?:a|an|the
 _LETTER_RUN = re.compile(r"[^\W\d]+")
 _SHORT_GAP = re.compile(r"[\s'’\w<>]{0,15}")
 _AND = re.compile(r"\s+(?:and|en)\s+")
+# between two names of a list, perhaps after the first one's bracket: "Keller (VVD), "
+_LISTED = re.compile(r"(?:\s*\([^()]{1,40}\))?(?:\s*,\s*|\s*,?\s+(?:and|en|&)\s+)")
 _LOWER_WORD = re.compile(r"\s*[a-zà-ÿ]")
 
 _STOP = re.compile(r"[.;!?]")
@@ -169,11 +171,36 @@ def _look_for_person(reading: _Reading, candidate: _Candidate) -> _Chunk | None:
     return found or _person_inside(reading, candidate.start, candidate.end)
 
 
-def _person_name(chunk: _Chunk | None) -> str | None:
-    """A person's name as written; several people joined with "; "."""
+def _person_name(chunk: _Chunk | None, reading: _Reading | None = None) -> str | None:
+    """A person's name as written; several people joined with "; ": the names of one chunk
+    ("Jan Smit en Piet Jansen") and, given the reading, the list the chunk is part of."""
     if chunk is None:
         return None
-    return "; ".join(part.strip() for part in _AND.split(chunk.text))
+    chunks = _listed(reading, chunk) if reading is not None else [chunk]
+    return "; ".join(part.strip() for c in chunks for part in _AND.split(c.text))
+
+
+def _listed(reading: _Reading, chunk: _Chunk) -> list[_Chunk]:
+    """The people listed with a person: "GerdJan Keller (Gemeentebelangen), Sietske
+    Klein-De Jong (VVD) en Daan Russchen (PvdA)". Only a list whose last two names are
+    joined by "and"/"en" counts, so "Jan Smit, Amsterdam" stays one name."""
+    text = reading.text
+    chunks = [c for c in reading.chunks if text[c.start - 1 : c.end + 1] != f"({c.text})"]
+    if chunk not in chunks:
+        return [chunk]
+    index = chunks.index(chunk)
+    first = last = index
+    while first > 0 and chunks[first - 1].person:
+        if not _LISTED.fullmatch(text, chunks[first - 1].end, chunks[first].start):
+            break
+        first -= 1
+    while last + 1 < len(chunks) and chunks[last + 1].person:
+        if not _LISTED.fullmatch(text, chunks[last].end, chunks[last + 1].start):
+            break
+        last += 1
+    if first == last or not _AND.search(text, chunks[last - 1].end, chunks[last].start + 1):
+        return [chunk]
+    return chunks[first : last + 1]
 
 
 # ---------------------------------------------------------------- titles

@@ -178,3 +178,22 @@ def test_a_former_role_names_the_old_employer_and_an_honorific_does_not_hide_the
         "president and CEO of The Aerospace Corporation, on its board of directors."
     )
     assert (found.person, found.old_employer) == ("Wanda Austin", "Aerospace Corporation")
+
+
+def test_a_list_of_people_is_every_one_of_them() -> None:
+    # (nl-0100, https://buren.vvd.nl/nieuws/30466/nieuwe-college-en-raadsleden-zijn-geinstalleerd)
+    found = classify(
+        "Aansluitend zijn de nieuwe wethouders, GerdJan Keller (Gemeentebelangen), Sietske "
+        "Klein-De Jong (VVD) en Daan Russchen (PvdA) gekozen en beëdigd."
+    )
+    assert found.person == "GerdJan Keller; Sietske Klein-De Jong; Daan Russchen"
+
+
+def test_where_someone_worked_is_no_person() -> None:
+    # "his 20-year career with Goodrich": "with" introduces an employer, as "at" does
+    # (en-0088, https://content.time.com/time/magazine/article/0,9171,762016,00.html)
+    found = classify(
+        "Last week his successor, husky, 61-year-old Samuel Brown Robertson, wound up his "
+        "20-year career with Goodrich by resigning."
+    )
+    assert found.person == "Samuel Brown Robertson"
