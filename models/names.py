@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _LEGAL_SUFFIXES = frozenset(
     {
@@ -114,8 +115,12 @@ def padded(text: str) -> str:
     return f" {fold(text)} "
 
 
+@lru_cache(maxsize=50_000)
 def company_key(name: str) -> str:
-    """The identity of a company however it is spelled: "ACME B.V." == "Acme bv" == "acme"."""
+    """The identity of a company however it is spelled: "ACME B.V." == "Acme bv" == "acme".
+
+    Cached: an agency pool names some 25,000 employers across 680,000 rows.
+    """
     words = fold(name).split()
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
         words.pop()

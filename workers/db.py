@@ -91,11 +91,19 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def insert_or_ignore(session: Session, model: type[Any], *unique: str) -> Any:
     """``INSERT ... ON CONFLICT (unique) DO NOTHING`` for the session's database
-    (PostgreSQL or SQLite), to be executed with a list of rows."""
+    (PostgreSQL or SQLite), to be executed with a list of rows that all name the same
+    columns.
+
+    The statement is on the model's table, not the ORM class: the ORM's bulk insert leaves
+    out the None values and so cuts a list into runs of rows with the same columns, one
+    statement each (measured: 1,100 statements for 1,100 new employers); on the table the
+    list is one executemany.
+    """
+    table = model.__table__
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(model).on_conflict_do_nothing(index_elements=list(unique))
+        return pg_insert(table).on_conflict_do_nothing(index_elements=list(unique))
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return sqlite_insert(model).on_conflict_do_nothing(index_elements=list(unique))
+    return sqlite_insert(table).on_conflict_do_nothing(index_elements=list(unique))

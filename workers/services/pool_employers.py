@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import ChainMap
 from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 from urllib.parse import quote_plus
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from models.names import company_key
@@ -41,6 +42,8 @@ class BatchNames:
         """Employer key -> (id, has a website)."""
         self.recruiters = recruiters
         """Owner email -> recruiter id."""
+        self.websites: dict[int, str] = {}
+        """Employer id -> the website a row gave it, stored by ``store_websites``."""
 
     def resolve(self, rows: Iterable[PoolRow]) -> None:
         """Every employer and owner the rows name into the cache."""
@@ -56,13 +59,23 @@ class BatchNames:
             raise ValueError(f"the employer name {name!r} has no letters or digits")
         employer_id, has_website = self.employers[key]
         if website and not has_website:
-            self.session.execute(
-                update(Employer)
-                .where(Employer.id == employer_id, Employer.website.is_(None))
-                .values(website=website)
-            )
+            self.websites[employer_id] = website
             self.employers[key] = (employer_id, True)
         return employer_id
+
+    def store_websites(self) -> None:
+        """The websites the batch gave employers that had none, in one UPDATE."""
+        if not self.websites:
+            return
+        table = cast(Table, Employer.__table__)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("employer"), table.c.website.is_(None))
+            .values(website=bindparam("site"))
+        )
+        rows = [{"employer": e, "site": site} for e, site in self.websites.items()]
+        self.session.connection().execute(statement, rows)
+        self.websites.clear()
 
     def owner_id(self, email: str | None) -> int | None:
         """A resolved owner's recruiter id; None for a row without an owner."""

@@ -194,6 +194,7 @@ class _Batch:
             self.written.outcomes.append((line, outcome))
             if row.topic_warning:
                 self.written.warnings.append(Rejection(line, TOPIC_WARNING))
+        self.names.store_websites()
         sources.extend(insert_members(self.session, inserts, self.now))
         update_members(self.session, updates)
         stop_moments(self.session, objections, self.now)
