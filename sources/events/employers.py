@@ -24,6 +24,8 @@ _OF_PHRASE = re.compile(
     r"(?:the|de|het)\s+[a-z]+(?:\s+(?:[a-z]+))*?\s+(?:van|of)\s+(?:de\s+|het\s+|the\s+)?",
     re.IGNORECASE,
 )
+# an organisation described before its name: "Het Amsterdamse bedrijf ", "The US carmaker "
+_DESCRIBED = re.compile(r"(?:the|de|het)\s+(?:[\w-]+\s+){0,2}?(?-i:[a-z][\w-]*)\s+$", re.I)
 _OF = re.compile(r"\b(?:van|of)\s+$", re.IGNORECASE)  # the cues that may also name a person
 _OWNED = re.compile(r"['’]s?\s+(?:[a-z]+\s+){0,2}")  # "'s ninth ", "'s new chief "
 
@@ -56,10 +58,13 @@ def _cue_employers(
 def _formerly(reading: _Reading, position: int) -> bool:
     """Whether the clause before ``position`` says the role was held before: "former
     president and CEO of", "voormalig directeur van"."""
+    text = reading.text
     start = max(0, position - 50)
-    clause = max(reading.text.rfind(",", start, position), reading.text.rfind("(", start, position))
-    return bool(
-        reading.rules.extraction.former_clause.search(reading.text, max(start, clause), position)
+    clause = max(start, text.rfind(",", start, position), text.rfind("(", start, position))
+    marker = reading.rules.extraction.former_clause.search(text, clause, position)
+    # the marker is of this role, not of a name between: "Oud-minister X wordt voorzitter van"
+    return marker is not None and not any(
+        marker.end() <= c.start < position for c in reading.chunks
     )
 
 
@@ -128,8 +133,11 @@ def _reporting_employer(
     adjacent = next(
         (c for c in reading.chunks if floor <= c.start and 0 <= verb.start() - c.end <= 2), None
     )
-    if adjacent and adjacent.org and adjacent is not person:
-        return adjacent.text  # "Cupertino, (Samajweekly) Apple Inc. has announced"
+    described = adjacent is not None and _DESCRIBED.match(reading.text, floor, adjacent.start)
+    if adjacent and (adjacent.org or described) and adjacent is not person:
+        # "Cupertino, (Samajweekly) Apple Inc. has announced", "Het Amsterdamse bedrijf
+        # Mollie heeft": the organisation right before the verb
+        return adjacent.text
     first = next((c for c in reading.chunks if c.start >= floor), None)
     if verb and first and first is not person and first.end <= verb.start():
         opens = first.start - floor <= 3 or _OF_PHRASE.fullmatch(reading.text, floor, first.start)

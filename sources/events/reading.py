@@ -29,6 +29,7 @@ _SENTENCE_END = re.compile(
 )
 _ABBREVIATIONS = frozenset({"inc.", "co.", "corp.", "ltd.", "jr.", "sr.", "n.v.", "b.v.", "st."})
 _CAMEL = re.compile(rf"[{_UPPER}]{{2,}}[a-z]{{2}}")  # "JPMorgan", not "McClymont"
+_SURNAME_PARTICLES = frozenset({"van", "de", "der", "den", "t", "ter", "ten", "te", "von", "vom"})
 _POSSESSIVE = re.compile(r"['’]s?\b")
 _WORD = re.compile(r"\w+")
 
@@ -188,7 +189,12 @@ def _is_org(reading: _Reading, text: str) -> bool:
     spec = reading.rules.extraction
     tokens = [t.strip(".,'’") for t in text.split()]
     folded = [t.casefold() for t in tokens]
-    if any(t in spec.org_words or t + "." in spec.org_words for t in folded):
+    # "Pieter van 't Hof": an organisation word after a name particle is a surname
+    after_particle = [i > 0 and folded[i - 1] in _SURNAME_PARTICLES for i in range(len(folded))]
+    if any(
+        (t in spec.org_words or t + "." in spec.org_words) and not surname
+        for t, surname in zip(folded, after_particle, strict=True)
+    ):
         return True
     if any(t.endswith(spec.org_suffixes) for t in folded) or "&" in text:
         return True

@@ -197,3 +197,36 @@ def test_where_someone_worked_is_no_person() -> None:
         "20-year career with Goodrich by resigning."
     )
     assert found.person == "Samuel Brown Robertson"
+
+
+# Written for these tests (no record of the tuning half has these shapes): guards for the
+# families above and two more found by probing the reader with press-release sentences.
+@pytest.mark.parametrize(
+    ("text", "person", "new", "old"),
+    [
+        # an organisation word after a name particle is a surname ("Hof", "Bank")
+        (
+            "Pieter-Jan van 't Hof treedt per 1 april in dienst bij Rabobank als directeur.",
+            "Pieter-Jan van 't Hof",
+            "Rabobank",
+            None,
+        ),
+        # a former marker of the person, not of the role: the new employer stays new
+        (
+            "Oud-minister Karel de Boer wordt voorzitter van de Vereniging Eigen Huis.",
+            "Karel de Boer",
+            "Vereniging Eigen Huis",
+            None,
+        ),
+        # the organisation described before its name reports: "Het ... bedrijf X heeft"
+        (
+            "Het Amsterdamse bedrijf Mollie heeft Jan Jansen aangesteld als CFO.",
+            "Jan Jansen",
+            "Mollie",
+            None,
+        ),
+    ],
+)
+def test_written_guards(text: str, person: str, new: str | None, old: str | None) -> None:
+    found = classify(text, "nl")
+    assert (found.person, found.new_employer, found.old_employer) == (person, new, old)
