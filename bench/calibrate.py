@@ -18,7 +18,6 @@ the package has no run-time dependency on scikit-learn for a table of a few poin
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sources.events import calibration, classify
+from sources.events.learned import use_model
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "sources/rules/calibration.toml"
@@ -67,7 +67,7 @@ def _share(block: list[float]) -> float:
 def main() -> int:
     """Fit and write the curves; print them."""
     calibration._curves = lambda: {}  # the raw rule scores
-    os.environ["KEEPWARM_EVENT_MODEL"] = "off"  # the rules' scores only: the model has its own
+    use_model(False)  # the rules' scores only: the model has its own
     pairs: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     for record in development_records():
         event = classify(str(record["text"]), str(record.get("language") or "") or None)

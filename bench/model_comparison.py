@@ -9,29 +9,23 @@ events said with the model. Only aggregate figures: no held-out text is printed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from bench.eval_signals import Record, _classified, _report, _target_checks, reliability, speed
 from sources.events import Event
-from sources.events.learned import shipped_model
-
-VARIABLE = "KEEPWARM_EVENT_MODEL"
+from sources.events.learned import enabled, shipped_model, use_model
 
 
 @contextmanager
 def model_switched(on: bool) -> Iterator[None]:
-    """Detection with the learned model on or off, whatever the environment said before."""
-    before = os.environ.get(VARIABLE)
-    os.environ[VARIABLE] = "on" if on else "off"
+    """Detection with the learned model on or off, as it was before afterwards."""
+    before = enabled()
+    use_model(on)
     try:
         yield
     finally:
-        if before is None:
-            del os.environ[VARIABLE]
-        else:
-            os.environ[VARIABLE] = before
+        use_model(before)
 
 
 def _reports(records: Sequence[Record], events: Sequence[Event]) -> dict[str, dict[str, object]]:

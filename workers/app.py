@@ -16,6 +16,7 @@ from typing import ParamSpec, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from sources.events.learned import use_model
 from sources.fetch import Fetcher
 from sources.robots import RobotsCache
 from workers.db import make_engine, make_sessionmaker, upgrade
@@ -58,6 +59,7 @@ class App:
     @classmethod
     def build(cls, settings: Settings, *, migrate: bool | None = None) -> App:
         """Connect to the database (migrating the embedded one) and make the HTTP client."""
+        use_model(settings.event_model)
         url = settings.effective_database_url
         if migrate if migrate is not None else url.startswith("sqlite"):
             upgrade(url)

@@ -72,8 +72,7 @@ class Settings:
     min_confidence: float = 0.0
     """Moments detected with a lower (calibrated) confidence are not routed."""
     event_model: bool = False
-    """Detection adds the learned model's events to the rules' (sources/events/learned.py reads
-    KEEPWARM_EVENT_MODEL from the environment itself: set it there, not in a config file)."""
+    """Detection adds the learned model's events to the rules' (App.build turns it on)."""
     check_in_after_days: int = 120
     reengage_after_days: int = 180
     policy_file: str = ""

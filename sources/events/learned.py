@@ -15,15 +15,14 @@ dictionary look-ups written here, so detection needs neither scikit-learn nor nu
 time and costs tens of microseconds a sentence. The file also holds, per label, an
 increasing curve from the model's probability to the share of events that were right in
 cross-validation (out-of-fold, so not the training fit): that is the confidence stated.
-Detection uses it only with ``KEEPWARM_EVENT_MODEL=on``; otherwise, or without the file,
-detection is the rules alone.
+Detection uses it only when turned on (``use_model``, from the setting
+``KEEPWARM_EVENT_MODEL``); otherwise, or without the file, detection is the rules alone.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -164,15 +163,19 @@ def _sequence(value: object) -> Sequence[Any]:
     return value
 
 
+_switch = {"on": False}
+
+
+def use_model(on: bool) -> None:
+    """Turn the model on or off for this process (``App.build`` does, from the setting
+    ``KEEPWARM_EVENT_MODEL``, so the config file and the environment both reach it)."""
+    _switch["on"] = on
+
+
 def enabled() -> bool:
-    """Whether detection uses the model: only with ``KEEPWARM_EVENT_MODEL=on``, since on the
-    held-out half it did not yet do clearly better than the rules (see README)."""
-    return os.environ.get("KEEPWARM_EVENT_MODEL", "").strip().casefold() in (
-        "1",
-        "true",
-        "yes",
-        "on",
-    )
+    """Whether detection uses the model: off unless turned on, since on the held-out half
+    it did not yet do clearly better than the rules (see README)."""
+    return _switch["on"]
 
 
 @cache

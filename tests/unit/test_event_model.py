@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,11 @@ from sources.events.learned import (
     from_data,
     shipped_model,
     to_data,
+    use_model,
 )
+from workers.app import App
 from workers.cli import cli
+from workers.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB_CHANGE = "Marieke Jansen wordt per 1 maart de nieuwe directeur van Bakker Logistiek."
@@ -28,8 +32,10 @@ NOTHING = "Het weer is vandaag zonnig en warm."
 
 
 @pytest.fixture
-def model_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KEEPWARM_EVENT_MODEL", "on")
+def model_on() -> Iterator[None]:
+    use_model(True)
+    yield
+    use_model(False)
 
 
 def test_the_shipped_model_loads_small_and_whole() -> None:
@@ -42,11 +48,20 @@ def test_the_shipped_model_loads_small_and_whole() -> None:
     assert from_data(to_data(model)) == model
 
 
-def test_the_model_is_off_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("KEEPWARM_EVENT_MODEL", raising=False)
+def test_the_model_is_off_unless_the_setting_turns_it_on(tmp_path: Path) -> None:
     assert active_model() is None
-    monkeypatch.setenv("KEEPWARM_EVENT_MODEL", "on")
-    assert active_model() is shipped_model()
+    config = tmp_path / "keepwarm.env"
+    config.write_text("EVENT_MODEL=on\n", encoding="utf-8")
+    settings = Settings.from_env(
+        {"KEEPWARM_CONFIG": str(config), "KEEPWARM_DATA_DIR": str(tmp_path)}
+    )
+    app = App.build(settings)  # a worker's process: the config file reaches detection
+    try:
+        assert active_model() is shipped_model()
+    finally:
+        app.close()
+        use_model(False)
+    assert active_model() is None
 
 
 def test_features_are_words_pairs_letters_and_the_rules_findings() -> None:

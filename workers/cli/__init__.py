@@ -15,6 +15,7 @@ import sys
 
 import click
 
+from sources.events.learned import use_model
 from workers.cli import integrations, moments, pool, privacy, reports, runtime, sources
 from workers.cli.common import refused
 from workers.logs import configure_logging
@@ -30,6 +31,7 @@ def cli(ctx: click.Context) -> None:
     with refused(SettingsError):
         ctx.obj = Settings.from_env()
     configure_logging(ctx.obj)
+    use_model(ctx.obj.event_model)  # classify and explain --text read texts without an App
 
 
 for command in (
