@@ -375,6 +375,15 @@ def main() -> None:
     width = max(map(len, figures))
     for name, value in figures.items():
         print(f"{name:<{width}}  {value}")
+    speed, memory_mib = figures["articles_per_cpu_second"], figures["matcher_memory_mib"]
+    figures["verdict"] = [
+        f"articles per CPU second {speed:,} (target >= 2,000): "
+        + ("met" if speed >= 2_000 else f"MISSED by {2_000 - speed:,}"),
+        f"matcher memory {memory_mib} MiB (target < 400 MB a process): "
+        + ("met" if memory_mib * 1.048576 < 400 else "MISSED")
+        + " (the peak above is this process's, which also holds the generated pool)",
+    ]
+    print("\n".join(figures["verdict"]))
     out = Path(__file__).parent / "results" / "match_names.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n")
