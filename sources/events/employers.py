@@ -26,6 +26,10 @@ _OF_PHRASE = re.compile(
 )
 # an organisation described before its name: "Het Amsterdamse bedrijf ", "The US carmaker "
 _DESCRIBED = re.compile(r"(?:the|de|het)\s+(?:[\w-]+\s+){0,2}?(?-i:[a-z][\w-]*)\s+$", re.I)
+_REFERRED = re.compile(
+    r"\bthe\s+(?:company|firm|group|bank|organi[sz]ation)['’]s\s+(?:[a-z]+\s+){0,2}",
+    re.IGNORECASE,
+)
 _OF = re.compile(r"\b(?:van|of)\s+$", re.IGNORECASE)  # the cues that may also name a person
 _OWNED = re.compile(r"['’]s?\s+(?:[a-z]+\s+){0,2}")  # "'s ninth ", "'s new chief "
 
@@ -90,6 +94,21 @@ def _title_owner(reading: _Reading, floor: int, ceiling: int, person: _Chunk | N
         owner = floor <= chunk.start < ceiling and chunk.possessive and chunk is not person
         if owner and any(_OWNED.fullmatch(reading.text, chunk.end, s) for s, _ in reading.titles):
             return None if chunk.former else chunk.text
+    return None
+
+
+def _referred_owner(
+    reading: _Reading, position: int, floor: int, ceiling: int, person: _Chunk | None
+) -> str | None:
+    """The organisation "the company's new CEO" refers back to: the one named with a
+    possessive before it in the sentence ("IBM's current Senior Vice President")."""
+    text = reading.text
+    for start, _ in reading.titles:
+        said = _REFERRED.search(text, max(position, start - 40), start)
+        if position <= start < ceiling and said and said.end() == start:
+            before = [c for c in reading.chunks if floor <= c.start and c.end <= said.start()]
+            owners = [c for c in before if c.possessive and c is not person and not c.former]
+            return owners[-1].text if owners else None
     return None
 
 
@@ -184,7 +203,9 @@ def _employers(
         reporter = _reporting_employer(reading, candidate.start, floor, person)
         if reporter:
             slots.setdefault(direction, reporter)
-        owner = _title_owner(reading, candidate.start, ceiling, person)
+        owner = _title_owner(reading, candidate.start, ceiling, person) or _referred_owner(
+            reading, candidate.start, floor, ceiling, person
+        )
         if owner:
             slots.setdefault(direction, owner)
     for found in (

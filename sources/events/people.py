@@ -233,4 +233,6 @@ def _extend_title(reading: _Reading, start: int, end: int) -> str:
     starts = {s: e for s, e in reading.titles}
     while (joint := _TITLE_JOINT.match(reading.text, end)) and joint.end() in starts:
         end = starts[joint.end()]
-    return reading.text[start:end].strip()
+    body = reading.rules.extraction.title_body
+    found = body.match(reading.text, end) if body else None
+    return reading.text[start : found.end() if found else end].strip()

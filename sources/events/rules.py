@@ -123,6 +123,7 @@ class _Extraction:
     former: re.Pattern[str]
     former_clause: re.Pattern[str]  # a former marker anywhere: "former president and CEO of"
     title_cue: re.Pattern[str]
+    title_body: re.Pattern[str] | None  # "voorzitter raad van toezicht": the body's name
     reporting: re.Pattern[str]
     employer_cues: tuple[tuple[str, re.Pattern[str]], ...]
 
@@ -242,6 +243,7 @@ def _extraction(raw: Mapping[str, Any], macros: Mapping[str, str]) -> _Extractio
         former=_alternation([f"(?:{p})$" for p in spec["former_markers"]], macros),
         former_clause=_alternation(spec["former_markers"], macros),
         title_cue=_alternation(spec["title_cues"], macros),
+        title_body=re.compile(spec["title_body"], re.IGNORECASE) if "title_body" in spec else None,
         reporting=_alternation(spec["reporting"], macros),
         employer_cues=tuple(
             (cue["slot"], _alternation(cue["patterns"], macros)) for cue in spec["employer_cue"]

@@ -230,3 +230,37 @@ def test_where_someone_worked_is_no_person() -> None:
 def test_written_guards(text: str, person: str, new: str | None, old: str | None) -> None:
     found = classify(text, "nl")
     assert (found.person, found.new_employer, found.old_employer) == (person, new, old)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # the body a title is of belongs to the title
+        # (nl-0212, https://www.skipr.nl/nieuws/nieuwe-voorzitter-raad-van-toezicht-bij-diakonessenhuis/)
+        (
+            "Vanaf 1 maart is Joop Hendriks de nieuwe voorzitter raad van toezicht van het "
+            "Diakonessenhuis.",
+            "voorzitter raad van toezicht",
+        ),
+        # "ad-interim" before a title is part of it
+        # (nl-0203, https://www.skipr.nl/nieuws/tergooi-benoemt-david-voetelink-als-tijdelijk-derde-lid-raad-van-bestuur/)
+        (
+            "Ook wordt Janneke Brink-Daamen per diezelfde datum benoemd als ad-interim "
+            "voorzitter raad van bestuur.",
+            "ad-interim voorzitter raad van bestuur",
+        ),
+    ],
+)
+def test_the_new_title(text: str, title: str) -> None:
+    assert classify(text, "nl").new_title == title
+
+
+def test_the_company_referred_to_is_the_one_named_before() -> None:
+    # "IBM's current ..., was announced as the company's new CEO"
+    # (en-0009, https://dailyvoice.com/new-york/clarkstown/business/new-ceo-named-for-the-next-era-at-ibm-company-says/782693/)
+    found = classify(
+        "Arvind Krishna, IBM’s current Senior Vice President for Cloud and Cognitive Software, "
+        "was announced as the company’s new CEO and member of its board of directors, "
+        "effective as of Monday, April 6."
+    )
+    assert (found.person, found.new_employer) == ("Arvind Krishna", "IBM")
