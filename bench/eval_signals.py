@@ -11,8 +11,9 @@ Without FILE it reports, and writes to bench/results/eval_signals.json:
   change the reader missed counts as wrong); the held-out half is the figure to quote,
   checked against the targets of issue 15 with each gap named. Slots are compared
   normalised: a person by the folded names without a leading honorific ("Dr", "mevrouw"),
-  in any order; an employer by ``company_key`` without a leading "the" (case, accents and
-  legal suffixes do not count); a title folded, without leading articles and "new";
+  in any order; an employer by ``company_key`` without a leading "the", "de" or "het" (case,
+  accents and legal suffixes do not count); a title folded, without leading articles and
+  "new";
 - the old development set (tests/data/corpus/signals-dev.jsonl);
 - a reliability table: the stated confidence of the events said, in bins, against the
   share of them that were right, on the development data (tuning half and old set) and on
@@ -113,7 +114,7 @@ def _person(value: str) -> str:
 
 
 def _employer(value: str) -> str:
-    return company_key(re.sub(r"^\s*the\s+", "", value, flags=re.IGNORECASE))
+    return company_key(re.sub(r"^\s*(?:the|de|het)\s+", "", value, flags=re.IGNORECASE))
 
 
 def _title(value: str) -> str:

@@ -53,8 +53,10 @@ def _cue_employers(
                 target = "old"  # "former president and CEO of The Aerospace Corporation"
             chunk = _chunk_at(reading, m.end())
             if chunk and chunk is not person and target not in slots:
-                if slot == "event" and _someone(chunk) and _OF.search(m.group(0)):
-                    continue  # "het vertrek van Erik Markus": a person, not an employer
+                titled = any(0 <= m.start() - end <= 1 for _, end in reading.titles)
+                if slot == "event" and _someone(chunk) and _OF.search(m.group(0)) and not titled:
+                    # "het vertrek van Erik Markus": a person; "directeur van Van Oord": not
+                    continue
                 slots[target] = chunk.text
     return slots
 

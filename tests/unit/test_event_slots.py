@@ -50,6 +50,7 @@ def test_an_employer_is_scored_without_legal_suffix_case_or_article() -> None:
     same = _bench().same
     assert same("new_employer", "CHORUS/CHOR, Inc.", "chorus/chor")
     assert same("new_employer", "The Washington Post", "Washington Post")
+    assert same("new_employer", "Rabobank", "De Rabobank")
     assert not same("new_employer", "Department of Education", "Education")
 
 
@@ -216,6 +217,13 @@ def test_where_someone_worked_is_no_person() -> None:
             "Oud-minister Karel de Boer wordt voorzitter van de Vereniging Eigen Huis.",
             "Karel de Boer",
             "Vereniging Eigen Huis",
+            None,
+        ),
+        # after a title, "van X" is where the role is, even when X reads as a person's name
+        (
+            "Jeroen Bakker is de nieuwe algemeen directeur van Van Oord.",
+            "Jeroen Bakker",
+            "Van Oord",
             None,
         ),
         # the organisation described before its name reports: "Het ... bedrijf X heeft"
