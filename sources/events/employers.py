@@ -30,15 +30,28 @@ _REFERRED = re.compile(
     r"\bthe\s+(?:company|firm|group|bank|organi[sz]ation)['’]s\s+(?:[a-z]+\s+){0,2}",
     re.IGNORECASE,
 )
+# what an organisation is, before its name: "Britse kledingketen ", "chipmaker "
+_DESCRIPTION = re.compile(r"(?:[A-Z][a-z]+(?:se|sche|an|ish|ese)\s+)?([a-z][\w-]{3,})\s+")
+# an organisation written into a title: "Unilever-topman", "KLM-CEO"
+_COMPOUND_OWNER = re.compile(r"((?-i:[A-Z][\w&.]*(?:\s[A-Z][\w&.]*)?))-(?=\w)")
 _OF = re.compile(r"\b(?:van|of)\s+$", re.IGNORECASE)  # the cues that may also name a person
 _OWNED = re.compile(r"['’]s?\s+(?:[a-z]+\s+){0,2}")  # "'s ninth ", "'s new chief "
 
 
 def _chunk_at(reading: _Reading, position: int) -> _Chunk | None:
-    """The name that starts at ``position``, perhaps after an article."""
+    """The name that starts at ``position``, perhaps after an article; or an organisation
+    after a description of it: "bij de Britse kledingketen Topshop", "of chipmaker ASML"."""
     article = _ARTICLE.match(reading.text, position)
     starts = (position, article.end()) if article else (position,)
-    return next((c for c in reading.chunks if c.start in starts), None)
+    found = next((c for c in reading.chunks if c.start in starts), None)
+    if found is not None:
+        return found
+    described = _DESCRIPTION.match(reading.text, starts[-1])
+    noun = described.group(1).casefold() if described else ""
+    if described is None or noun in reading.rules.extraction.skip_words:
+        return None  # "van de heer Jan Smit", "van collega Jan Smit": a person
+    chunk = next((c for c in reading.chunks if c.start == described.end()), None)
+    return chunk if chunk is not None and (article or not _someone(chunk)) else None
 
 
 def _cue_employers(
@@ -54,6 +67,8 @@ def _cue_employers(
             chunk = _chunk_at(reading, m.end())
             if chunk and chunk is not person and target not in slots:
                 titled = any(0 <= m.start() - end <= 1 for _, end in reading.titles)
+                described = _DESCRIPTION.search(reading.text, m.end(), chunk.start)
+                titled = titled or described is not None  # "van het Britse kledingmerk X"
                 if slot == "event" and _someone(chunk) and _OF.search(m.group(0)) and not titled:
                     # "het vertrek van Erik Markus": a person; "directeur van Van Oord": not
                     continue
@@ -171,6 +186,14 @@ def _affiliation(reading: _Reading, person: _Chunk | None) -> str | None:
     """The organisation a person is introduced with: "Aviva's X", "ex-Shell X", "Shell CEO X"."""
     if person is None:
         return None
+    for start, end in reading.titles:  # "Unilever-topman Hein Schumacher", "KLM-CEO X"
+        prefix = _COMPOUND_OWNER.match(reading.text, start, end)
+        modifier = prefix is not None and (
+            reading.rules.modifier.fullmatch(prefix.group(1))
+            or reading.rules.extraction.former.search(prefix.group(0).casefold())  # "Oud-topman"
+        )
+        if prefix and not modifier and 0 <= person.start - end <= 1:
+            return prefix.group(1)
     for chunk in reversed([c for c in reading.chunks if 0 <= person.start - c.end <= 40]):
         introduces = chunk.possessive or chunk.former or _before_title_and_name(reading, chunk)
         if introduces and not _CLAUSE_BREAK.search(reading.text, chunk.end, person.start):

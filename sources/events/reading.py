@@ -254,10 +254,13 @@ def _candidates(reading: _Reading) -> list[_Candidate]:
 def _keyword_masks(reading: _Reading, candidates: Iterable[_Candidate]) -> list[tuple[int, int]]:
     """Spans of the trigger words themselves ("Names", "Appoints"), so they are not names."""
     masks = []
+    particles = reading.rules.extraction.particles  # "volgt ... Frans van Houten op"
     for candidate in candidates:
         keywords = candidate.trigger.keywords
         for token in _WORD.finditer(reading.text[candidate.start : candidate.end]):
             word = token.group(0).casefold()
+            if token.group(0) in particles:
+                continue
             if word in keywords or any(word.removesuffix(s) in keywords for s in _INFLECTIONS):
                 masks.append((candidate.start + token.start(), candidate.start + token.end()))
     return masks

@@ -139,6 +139,7 @@ class _Rules:
     title: re.Pattern[str]
     title_plain: re.Pattern[str]  # without compounds: several times faster
     compound_stems: tuple[str, ...] | None
+    modifier: re.Pattern[str]  # a word before a title that is part of it: "interim", "vice"
     scanner: _Scanner
     extraction: _Extraction
     markers: Mapping[str, re.Pattern[str]]
@@ -302,6 +303,7 @@ def _rules(language: str) -> _Rules:
         title=re.compile(macros["TITLE"], re.IGNORECASE),
         title_plain=re.compile(_title_pattern(raw, compounds=False), re.IGNORECASE),
         compound_stems=_compound_stems(raw),
+        modifier=re.compile(_factor(_title_items(raw, "modifiers")), re.IGNORECASE),
         scanner=_scanner(_owners(raw, macros), macros),
         extraction=_extraction(raw, macros),
         markers={k: _alternation(v, macros) for k, v in raw["event_markers"].items()},

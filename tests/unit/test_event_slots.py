@@ -226,6 +226,13 @@ def test_where_someone_worked_is_no_person() -> None:
             "Van Oord",
             None,
         ),
+        # a name particle inside a trigger ("volgt X op") does not cut the name in two
+        (
+            "Roy Jakobs volgt per 15 oktober Frans van Houten op als CEO van Philips.",
+            "Roy Jakobs",
+            "Philips",
+            None,
+        ),
         # the organisation described before its name reports: "Het ... bedrijf X heeft"
         (
             "Het Amsterdamse bedrijf Mollie heeft Jan Jansen aangesteld als CFO.",
@@ -272,3 +279,35 @@ def test_the_company_referred_to_is_the_one_named_before() -> None:
         "effective as of Monday, April 6."
     )
     assert (found.person, found.new_employer) == ("Arvind Krishna", "IBM")
+
+
+@pytest.mark.parametrize(
+    ("text", "old"),
+    [
+        # an organisation after a description of it: "bij de Britse kledingketen Topshop"
+        # (nl-0107, https://retailtrends.nl/news/58820/modeketen-topshop-ziet-ceo-vertrekken)
+        ("Ceo Paul Price vertrekt dit jaar nog bij de Britse kledingketen Topshop.", "Topshop"),
+        # (nl-0114, https://nl.investing.com/news/economy-news/topman-kledingmerk-ted-baker-stapt-op-115890)
+        (
+            "LONDEN (AFN) - Topman en oprichter Ray Kelvin van het Britse kledingmerk Ted Baker "
+            "(LON:TED) stapt per direct op.",
+            "Ted Baker",
+        ),
+        # an organisation written into the title before the name: "DSM-topman X"
+        # (nl-0083, https://commissarissen.nl/2021/02/25/feike-sijbesma-nieuwe-president-commissaris-philips/)
+        (
+            "Voormalig DSM-topman Feike Sijbesma volgt Jeroen van der Veer op als "
+            "president-commissaris van Philips.",
+            "DSM",
+        ),
+    ],
+)
+def test_the_old_employer(text: str, old: str) -> None:
+    found = classify(text, "nl")
+    assert (found.label, found.old_employer) == ("job_change", old)
+
+
+def test_a_title_modifier_or_former_marker_is_no_organisation() -> None:
+    # written for this test: "Interim-" and "Oud-" are no employers
+    assert classify("Interim-directeur Jan Smit vertrekt bij Acme.", "nl").old_employer == "Acme"
+    assert classify("Oud-topman Jan Smit vertrekt bij Acme.", "nl").old_employer == "Acme"
