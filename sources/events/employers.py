@@ -31,9 +31,13 @@ _REFERRED = re.compile(
     re.IGNORECASE,
 )
 # what an organisation is, before its name: "Britse kledingketen ", "chipmaker "
-_DESCRIPTION = re.compile(r"(?:[A-Z][a-z]+(?:se|sche|an|ish|ese)\s+)?([a-z][\w-]{3,})\s+")
+_DESCRIPTION = re.compile(
+    r"(?:[A-Z][a-z]+(?:se|sche|an|ish|ese)\s+)?([a-z][\w-]{2,}(?:\s+[a-z][\w-]{2,}){0,2})\s+"
+)
 # an organisation written into a title: "Unilever-topman", "KLM-CEO"
 _COMPOUND_OWNER = re.compile(r"((?-i:[A-Z][\w&.]*(?:\s[A-Z][\w&.]*)?))-(?=\w)")
+# the governing body an organisation's name goes before: " Board of " (Regents, Trustees)
+_BODY_OF = re.compile(r"\b(?:Board|Raad|College)\s+(?:of|van)\s+$")
 _OF = re.compile(r"\b(?:van|of)\s+$", re.IGNORECASE)  # the cues that may also name a person
 _OWNED = re.compile(r"['’]s?\s+(?:[a-z]+\s+){0,2}")  # "'s ninth ", "'s new chief "
 
@@ -47,11 +51,26 @@ def _chunk_at(reading: _Reading, position: int) -> _Chunk | None:
     if found is not None:
         return found
     described = _DESCRIPTION.match(reading.text, starts[-1])
-    noun = described.group(1).casefold() if described else ""
-    if described is None or noun in reading.rules.extraction.skip_words:
-        return None  # "van de heer Jan Smit", "van collega Jan Smit": a person
+    if described is None or not _a_description(reading, described):
+        return None
     chunk = next((c for c in reading.chunks if c.start == described.end()), None)
-    return chunk if chunk is not None and (article or not _someone(chunk)) else None
+    if chunk is None:
+        return None
+    spec = reading.rules.extraction
+    what = described.group(1).split()[-1].casefold()  # "law firm", "kledingketen"
+    return chunk if article or not _someone(chunk) or what.endswith(spec.org_nouns) else None
+
+
+def _a_description(reading: _Reading, described: re.Match[str]) -> bool:
+    """Whether the words before a name say what an organisation is, not who a person is:
+    no title ("de directeur Jan Smit"), no word for a person ("de heer", "collega")."""
+    start, end = described.span(1)
+    words = described.group(1).casefold().split()
+    spec = reading.rules.extraction
+    return not any(start <= s < end for s, _ in reading.titles) and not any(
+        (w in spec.skip_words and not w.endswith(spec.org_nouns)) or w in reading.rules.stopwords
+        for w in words
+    )
 
 
 def _cue_employers(
@@ -155,7 +174,12 @@ def _subject_employer(
     for chunk in reversed(before):
         if chunk is not person:
             gap = reading.text[chunk.end : position]
-            return chunk.text if len(gap) <= 25 and not _CLAUSE_BREAK.search(gap) else None
+            if len(gap) > 25 or _CLAUSE_BREAK.search(gap):
+                return None
+            body = _BODY_OF.search(reading.text, max(floor, chunk.start - 20), chunk.start)
+            owner = next((c for c in before if body and 0 <= body.start() - c.end <= 1), None)
+            # "The University of Michigan Board of Regents on Thursday appointed"
+            return owner.text if owner is not None and owner.org else chunk.text
     return None
 
 

@@ -111,6 +111,7 @@ class _Extraction:
     chunk: re.Pattern[str]
     org_words: frozenset[str]
     org_suffixes: tuple[str, ...]
+    org_nouns: tuple[str, ...]  # "law firm", "kledingketen": what an organisation is
     skip_words: frozenset[str]
     particles: frozenset[str]
     affiliation: re.Pattern[str]
@@ -226,6 +227,7 @@ def _extraction(raw: Mapping[str, Any], macros: Mapping[str, str]) -> _Extractio
         chunk=_chunk_regex(spec["connectors"]),
         org_words=frozenset(w.casefold() for w in spec["org_words"]),
         org_suffixes=tuple(w.casefold() for w in spec.get("org_suffixes", [])),
+        org_nouns=tuple(w.casefold() for w in spec.get("org_nouns", [])),
         skip_words=frozenset(w.casefold() for w in spec["skip_words"]),
         particles=frozenset(w.casefold() for w in spec["connectors"]),
         affiliation=re.compile(rf"\s+(?:{words})\s+"),

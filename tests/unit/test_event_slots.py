@@ -311,3 +311,30 @@ def test_a_title_modifier_or_former_marker_is_no_organisation() -> None:
     # written for this test: "Interim-" and "Oud-" are no employers
     assert classify("Interim-directeur Jan Smit vertrekt bij Acme.", "nl").old_employer == "Acme"
     assert classify("Oud-topman Jan Smit vertrekt bij Acme.", "nl").old_employer == "Acme"
+
+
+@pytest.mark.parametrize(
+    ("text", "new"),
+    [
+        # written for this test: what an organisation is, in a few words before its name
+        (
+            "Sarah O'Neill-Smith has joined law firm Baker McKenzie as a partner in its "
+            "London office.",
+            "Baker McKenzie",
+        ),
+        # written for this test: a governing body after the organisation's name
+        (
+            "The University of Michigan Board of Regents on Thursday appointed Santa Ono as the "
+            "university's 15th president.",
+            "University of Michigan",
+        ),
+    ],
+)
+def test_written_english_employers(text: str, new: str) -> None:
+    assert classify(text, "en").new_employer == new
+
+
+def test_a_title_before_a_name_is_no_description_of_an_organisation() -> None:
+    # written for this test: "van de directeur Piet Jansen" names a person
+    found = classify("Jan Smit neemt het stokje over van de directeur Piet Jansen.", "nl")
+    assert (found.person, found.new_employer) == ("Jan Smit", None)
