@@ -30,6 +30,13 @@ _SENTENCE_END = re.compile(
 _ABBREVIATIONS = frozenset({"inc.", "co.", "corp.", "ltd.", "jr.", "sr.", "n.v.", "b.v.", "st."})
 _CAMEL = re.compile(rf"[{_UPPER}]{{2,}}[a-z]{{2}}")  # "JPMorgan", not "McClymont"
 _SURNAME_PARTICLES = frozenset({"van", "de", "der", "den", "t", "ter", "ten", "te", "von", "vom"})
+# a capitalised word whose part after a hyphen is lower case, before a name, is a role, not
+# part of the name: "Oud-voetballer Rafael van der Vaart" (names write "Klein-De Jong")
+_ROLE_WORD = re.compile(rf"\b[{_UPPER}][a-z]+-[a-z]{{3,}}\b(?=\s+[{_UPPER}])")
+_BRACKETED = re.compile(
+    r"\s*\(([^()]{1,30})\)\s+(?:(?:van|de|der|den|ter|ten|te|von|'t)\s+)*", re.IGNORECASE
+)
+_INITIALS = re.compile(rf"(?:[{_UPPER}]\.)+")
 _POSSESSIVE = re.compile(r"['’]s?\b")
 _WORD = re.compile(r"\w+")
 
@@ -118,6 +125,7 @@ def _find_chunks(reading: _Reading) -> list[_Chunk]:
         *reading.masks,
         *(m.span() for m in barrier.finditer(reading.text)),
         *((m.start(), m.start() + 1) for m in _SENTENCE_END.finditer(reading.text)),
+        *(m.span() for m in _ROLE_WORD.finditer(reading.text)),
     ]:
         chars[start:end] = "|" * (end - start)
     masked = "".join(chars)
@@ -140,7 +148,30 @@ def _find_chunks(reading: _Reading) -> list[_Chunk]:
             text, start = reading.text[head.start() : start + len(text)], head.start()
         if text and not barrier.fullmatch(text) and text.casefold() not in spec.particles:
             chunks.extend(_chunk(reading, part, start + at) for part, at in _split(reading, text))
-    return chunks
+    return _with_bracketed_names(reading, chunks)
+
+
+def _with_bracketed_names(reading: _Reading, chunks: list[_Chunk]) -> list[_Chunk]:
+    """Chunks with a name written with initials and its first name in brackets joined into
+    one: "M.A.J. (Marieke) van den Berg", "Kitty (C.H.E.) Kwakman"."""
+    if "(" not in reading.text:
+        return chunks
+    joined: list[_Chunk] = []
+    index = 0
+    while index < len(chunks):
+        first = chunks[index]
+        if index + 2 < len(chunks) and first.person:
+            inner, last = chunks[index + 1], chunks[index + 2]
+            around = _BRACKETED.fullmatch(reading.text, first.end, last.start)
+            initials = _INITIALS.fullmatch(first.text) or _INITIALS.fullmatch(inner.text)
+            if around and around.span(1) == (inner.start, inner.end) and initials:
+                text = reading.text[first.start : last.end]
+                joined.append(_chunk(reading, text, first.start))
+                index += 3
+                continue
+        joined.append(first)
+        index += 1
+    return joined
 
 
 def _opener(reading: _Reading, text: str, start: int) -> int:

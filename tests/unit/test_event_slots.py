@@ -338,3 +338,20 @@ def test_a_title_before_a_name_is_no_description_of_an_organisation() -> None:
     # written for this test: "van de directeur Piet Jansen" names a person
     found = classify("Jan Smit neemt het stokje over van de directeur Piet Jansen.", "nl")
     assert (found.person, found.new_employer) == ("Jan Smit", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # written for this test: a role word with a lower-case part is no part of the name
+        ("Oud-voetballer Rafael van der Vaart wordt trainer van Esbjerg.", "Rafael van der Vaart"),
+        # written for this test: initials with the first name in brackets are one name
+        (
+            "Met ingang van 1 januari 2024 is mevrouw drs. M.A.J. (Marieke) van den Berg "
+            "benoemd als bestuurder.",
+            "M.A.J. (Marieke) van den Berg",
+        ),
+    ],
+)
+def test_written_dutch_names(text: str, person: str) -> None:
+    assert classify(text, "nl").person == person
