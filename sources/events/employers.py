@@ -38,6 +38,7 @@ _DESCRIPTION = re.compile(
 _COMPOUND_OWNER = re.compile(r"((?-i:[A-Z][\w&.]*(?:\s[A-Z][\w&.]*)?))-(?=\w)")
 # the governing body an organisation's name goes before: " Board of " (Regents, Trustees)
 _BODY_OF = re.compile(r"\b(?:Board|Raad|College)\s+(?:of|van)\s+$")
+_ABBREVIATED_TITLE = re.compile(r"\b(?-i:[A-Z][a-z]{1,3})\.\s+$")  # "Gov. ", "Sen. "
 _OF = re.compile(r"\b(?:van|of)\s+$", re.IGNORECASE)  # the cues that may also name a person
 _OWNED = re.compile(r"['’]s?\s+(?:[a-z]+\s+){0,2}")  # "'s ninth ", "'s new chief "
 
@@ -174,13 +175,21 @@ def _subject_employer(
     for chunk in reversed(before):
         if chunk is not person:
             gap = reading.text[chunk.end : position]
-            if len(gap) > 25 or _CLAUSE_BREAK.search(gap):
+            if len(gap) > 25 or _CLAUSE_BREAK.search(gap) or _appointer(reading, chunk):
                 return None
             body = _BODY_OF.search(reading.text, max(floor, chunk.start - 20), chunk.start)
             owner = next((c for c in before if body and 0 <= body.start() - c.end <= 1), None)
             # "The University of Michigan Board of Regents on Thursday appointed"
             return owner.text if owner is not None and owner.org else chunk.text
     return None
+
+
+def _appointer(reading: _Reading, chunk: _Chunk) -> bool:
+    """Whether a name before the trigger is someone who appoints, introduced by a title or
+    an abbreviated one: "Gov. Kathy Hochul on Tuesday appointed", "Governor Jared Polis"."""
+    titled = any(0 <= chunk.start - end <= 1 for _, end in reading.titles)
+    abbreviated = _ABBREVIATED_TITLE.search(reading.text, max(0, chunk.start - 6), chunk.start)
+    return _someone(chunk) and (titled or abbreviated is not None)
 
 
 def _reporting_employer(

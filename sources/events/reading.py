@@ -37,6 +37,7 @@ _BRACKETED = re.compile(
     r"\s*\(([^()]{1,30})\)\s+(?:(?:van|de|der|den|ter|ten|te|von|'t)\s+)*", re.IGNORECASE
 )
 _INITIALS = re.compile(rf"(?:[{_UPPER}]\.)+")
+_OWNS = re.compile(r"['’]s? ")
 _POSSESSIVE = re.compile(r"['’]s?\b")
 _WORD = re.compile(r"\w+")
 
@@ -148,7 +149,23 @@ def _find_chunks(reading: _Reading) -> list[_Chunk]:
             text, start = reading.text[head.start() : start + len(text)], head.start()
         if text and not barrier.fullmatch(text) and text.casefold() not in spec.particles:
             chunks.extend(_chunk(reading, part, start + at) for part, at in _split(reading, text))
-    return _with_bracketed_names(reading, chunks)
+    return _with_possessive_names(reading, _with_bracketed_names(reading, chunks))
+
+
+def _with_possessive_names(reading: _Reading, chunks: list[_Chunk]) -> list[_Chunk]:
+    """Chunks with a possessive that is part of an organisation's name joined into one:
+    "St. Luke's Hospital", "Children's Hospital" (not "Aviva's CEO", a title)."""
+    if "'" not in reading.text and "’" not in reading.text:
+        return chunks
+    joined: list[_Chunk] = []
+    for chunk in chunks:
+        last = joined[-1] if joined else None
+        between = reading.text[last.end : chunk.start] if last else ""
+        if last and last.possessive and chunk.org and _OWNS.fullmatch(between):
+            joined[-1] = _chunk(reading, reading.text[last.start : chunk.end], last.start)
+        else:
+            joined.append(chunk)
+    return joined
 
 
 def _with_bracketed_names(reading: _Reading, chunks: list[_Chunk]) -> list[_Chunk]:

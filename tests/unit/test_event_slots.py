@@ -355,3 +355,22 @@ def test_a_title_before_a_name_is_no_description_of_an_organisation() -> None:
 )
 def test_written_dutch_names(text: str, person: str) -> None:
     assert classify(text, "nl").person == person
+
+
+def test_a_possessive_inside_an_organisation_name_stays_in_it() -> None:
+    # old development set sig-0016 (Reuters-21578, reut2-006.sgm NEWID=6766)
+    found = classify(
+        "Children's Discovery Centers of America Inc said Richard Niglio has been appointed "
+        "chairman and chief executive officer effective April 15."
+    )
+    assert found.new_employer == "Children's Discovery Centers of America Inc"
+
+
+def test_who_appoints_is_no_employer() -> None:
+    # written for this test: a titled person before the verb appoints, the body is after
+    found = classify(
+        "Governor Jared Polis has named Jill Hunsaker Ryan executive director of the Colorado "
+        "Department of Public Health and Environment.",
+        "en",
+    )
+    assert found.new_employer == "Colorado Department of Public Health and Environment"
