@@ -7,11 +7,13 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import FrameType
 
 import structlog
 
 from workers.app import App
+from workers.diskfull import DISK_FULL, database_folder, disk_full_error, is_disk_full
 from workers.services.scheduler import tick
 
 log = structlog.get_logger(__name__)
@@ -51,8 +53,12 @@ def scheduler_loop(app: App, stop: StopFlag, clock: Callable[[], datetime] | Non
             epoch.mark()
             if sent:
                 log.info("scheduler.tick", enqueued=sent)
-        except Exception:  # a database hiccup must not end the scheduler
-            log.exception("scheduler.tick_failed")
+        except Exception as exc:  # a database hiccup must not end the scheduler
+            if not is_disk_full(exc, _folder(app)):
+                log.exception("scheduler.tick_failed")
+            else:  # one clear line each tick until there is space again
+                error = disk_full_error(app.settings.effective_database_url)
+                log.error("database.disk_full", error=str(error))
         stop.event.wait(app.settings.tick_seconds)
     log.info("scheduler.stopped")
 
@@ -78,7 +84,8 @@ def run_embedded(app: App, *, once: bool, stop: StopFlag | None = None) -> int:
 def drain(app: App, *, max_seconds: float = 900.0) -> int:
     """Tick and wait for every queue to empty, until a tick finds nothing owed and no
     source a busy host put off for a moment is due again within ``PUT_OFF_HORIZON``
-    (waiting for those for ``max_seconds`` at most)."""
+    (waiting for those for ``max_seconds`` at most). DiskFullError when the tick or a
+    worker met a full disk: what it left is owed, for the next run."""
     from dramatiq.brokers.stub import StubBroker
 
     from workers.actors import ENQUEUE, QUEUES
@@ -89,20 +96,33 @@ def drain(app: App, *, max_seconds: float = 900.0) -> int:
 
     give_up = time.monotonic() + max_seconds
     total = 0
+    DISK_FULL.take()  # what an earlier run in this process met is not this one's
     while True:
         if time.monotonic() > give_up:  # e.g. an actor that fails on every round
             log.warning("drain.incomplete", seconds=max_seconds)
             return total
-        sent = tick(app, datetime.now(UTC), ENQUEUE, grace=timedelta(0))
+        try:
+            sent = tick(app, datetime.now(UTC), ENQUEUE, grace=timedelta(0))
+        except Exception as exc:
+            if is_disk_full(exc, _folder(app)):
+                raise disk_full_error(app.settings.effective_database_url) from exc
+            raise
         total += sent
         for queue in QUEUES:
             stub.join(queue, fail_fast=False)
+        full = DISK_FULL.take()
+        if full is not None:  # a worker met it: the work it left is owed, not done
+            raise full
         if sent:
             continue
         wait = _put_off(app)
         if wait is None:
             return total
         time.sleep(min(wait, max(0.0, give_up - time.monotonic())))
+
+
+def _folder(app: App) -> Path | None:
+    return database_folder(app.settings.effective_database_url)
 
 
 PUT_OFF_HORIZON = timedelta(seconds=30)

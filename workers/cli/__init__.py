@@ -18,6 +18,7 @@ import click
 from sources.events.learned import use_model
 from workers.cli import integrations, moments, pool, privacy, reports, runtime, sources
 from workers.cli.common import refused
+from workers.diskfull import DiskFullError, database_folder, disk_full_error, is_disk_full
 from workers.logs import configure_logging
 from workers.settings import Settings, SettingsError
 
@@ -67,5 +68,16 @@ for command in (
 
 
 def main() -> None:
-    """Entry point of the ``keepwarm`` console script."""
-    cli(prog_name="keepwarm")
+    """Entry point of the ``keepwarm`` console script. A full disk under the database is
+    one clear error from any command, not a traceback."""
+    try:
+        cli(prog_name="keepwarm")
+    except Exception as exc:
+        settings = Settings.from_env()
+        folder = database_folder(settings.effective_database_url)
+        if not is_disk_full(exc, folder):
+            raise
+        error = exc if isinstance(exc, DiskFullError) else None
+        error = error or disk_full_error(settings.effective_database_url)
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress as ProgressBar
 
 from workers.app import App, use_app
+from workers.diskfull import database_folder, disk_full_error, is_disk_full
 from workers.services.tables import ImportFileError, ImportReport, Progress, ProgressLog
 from workers.settings import Settings
 
@@ -38,6 +39,9 @@ def open_app(ctx: click.Context) -> Iterator[App]:
     try:
         app = App.build(settings)
     except Exception as exc:
+        url = settings.effective_database_url
+        if is_disk_full(exc, database_folder(url)):
+            raise click.ClickException(str(disk_full_error(url))) from exc
         raise click.ClickException(f"cannot open the database: {exc}") from exc
     use_app(app)
     try:

@@ -11,8 +11,9 @@ the batch looks them up first.
 
 A batch the database refuses (a value too long for PostgreSQL, another import racing this
 one) is written again row by row, each row its own transaction: the bad row is reported
-with its line and nothing of it is written. A batch is atomic, so an interrupted import run
-again finds the committed batches' rows unchanged, which costs a lookup and no write.
+with its line and nothing of it is written. A full disk is no row's fault: it stops the
+import (DiskFullError). A batch is atomic, so an interrupted import run again finds the
+committed batches' rows unchanged, which costs a lookup and no write.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from models.names import company_key
 from models.schema import Suppression
 from workers.app import App
 from workers.db import transaction
+from workers.diskfull import disk_full_error, is_disk_full
 from workers.services.pool_employers import BatchNames
 from workers.services.pool_members import (
     Line,
@@ -97,7 +99,9 @@ class _Importer:
         while rows:
             try:
                 rows = self._commit(rows)
-            except DBAPIError:
+            except DBAPIError as exc:
+                if is_disk_full(exc):  # no row is at fault: row by row would reject them all
+                    raise disk_full_error(self.app.settings.effective_database_url) from exc
                 for row in rows:
                     self._write_alone(row)
                 rows = []
@@ -107,7 +111,9 @@ class _Importer:
             self._commit([row])
         except IntegrityError:
             self.report.rejected.append(Rejection(row[0], TAKEN))
-        except DBAPIError:
+        except DBAPIError as exc:
+            if is_disk_full(exc):
+                raise disk_full_error(self.app.settings.effective_database_url) from exc
             self.report.rejected.append(Rejection(row[0], REFUSED))
 
     def _commit(self, rows: list[Line]) -> list[Line]:

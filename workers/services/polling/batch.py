@@ -11,6 +11,7 @@ import structlog
 
 from models.schedule import bounded_seconds
 from workers.app import App
+from workers.diskfull import DiskFullError, disk_full_error, is_disk_full
 from workers.services.polling.parsing import parse
 from workers.services.polling.politeness import fetch
 from workers.services.polling.state import Body, Busy, Changed, Unchanged, failure, load_states
@@ -19,6 +20,7 @@ from workers.services.polling.storage import (
     busy_row,
     record_failure,
     record_polled,
+    release,
     store_changed,
     unchanged_row,
 )
@@ -39,7 +41,9 @@ class PollResult:
 
 
 def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResult:
-    """Poll a batch of sources at once; record every outcome and each next poll."""
+    """Poll a batch of sources at once; record every outcome and each next poll. On a
+    full disk (DiskFullError) nothing of the batch is recorded and its sources are due
+    again: the items already stored are known by their keys when they are polled again."""
     states = load_states(app, source_ids)
     # Fetches wait on the network, so they overlap on the fetch pool; parsing wants the
     # CPU, so it stays on this thread, one body at a time, as the fetches come back.
@@ -72,8 +76,15 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
             else:
                 record_failure(app, state.id, outcome.error, now)
         except Exception as exc:  # a bug or a refused row: this source's error, not the batch's
+            if is_disk_full(exc):  # nobody's error: the batch stops and is owed again
+                release(app, source_ids, now)
+                raise disk_full_error(app.settings.effective_database_url) from exc
             record_failure(app, state.id, failure(state, exc).error, now)
-    record_polled(app, now, answers)
+    try:
+        record_polled(app, now, answers)
+    except DiskFullError:
+        release(app, source_ids, now)
+        raise
     log.info(
         "sources.polled",
         sources=len(states),

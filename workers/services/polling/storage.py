@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from sources.fetch import FetchResult
 from sources.watch import PAGE_KINDS
 from workers.app import App
 from workers.db import transaction
+from workers.diskfull import disk_full_error, is_disk_full
 from workers.metrics import count
 from workers.services.polling.state import Changed, Fetched, SourceState
 
@@ -130,7 +132,9 @@ def record_polled(app: App, now: datetime, answers: Answers) -> None:
             for statement, rows in statements:
                 connection.execute(statement, rows)
         return
-    except Exception:
+    except Exception as exc:
+        if is_disk_full(exc):  # no row is at fault: row by row would blame each source
+            raise disk_full_error(app.settings.effective_database_url) from exc
         log.warning("sources.batch_refused", sources=sum(len(r) for _, r in statements))
     for statement, rows in statements:
         for row in rows:
@@ -270,6 +274,18 @@ def _store_entries(
             undetected,
             over_cap,
         )
+
+
+def release(app: App, source_ids: Sequence[int], now: datetime) -> None:
+    """Make a batch's sources due again (their claim moved them a lease ahead), when the
+    batch could not be recorded; should even that fail, they are due when the lease ends."""
+    try:
+        with app.engine.begin() as connection:
+            connection.execute(
+                update(Source).where(Source.id.in_(list(source_ids))).values(next_poll_at=now)
+            )
+    except Exception as exc:
+        log.warning("sources.not_released", sources=len(source_ids), error=type(exc).__name__)
 
 
 def record_failure(app: App, source_id: int, exc: SourceError, now: datetime) -> None:
