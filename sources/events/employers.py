@@ -185,11 +185,13 @@ def _subject_employer(
 
 
 def _appointer(reading: _Reading, chunk: _Chunk) -> bool:
-    """Whether a name before the trigger is someone who appoints, introduced by a title or
-    an abbreviated one: "Gov. Kathy Hochul on Tuesday appointed", "Governor Jared Polis"."""
+    """Whether a name before the trigger is someone, not an employer: who appoints,
+    introduced by a title or an abbreviated one ("Gov. Kathy Hochul on Tuesday appointed",
+    "Governor Jared Polis"), or whose departure it was ("Na het vertrek van Piet Bakker")."""
     titled = any(0 <= chunk.start - end <= 1 for _, end in reading.titles)
     abbreviated = _ABBREVIATED_TITLE.search(reading.text, max(0, chunk.start - 6), chunk.start)
-    return _someone(chunk) and (titled or abbreviated is not None)
+    of = _OF.search(reading.text, max(0, chunk.start - 4), chunk.start)
+    return _someone(chunk) and (titled or abbreviated is not None or of is not None)
 
 
 def _reporting_employer(

@@ -19,6 +19,7 @@ _SHORT_GAP = re.compile(r"[\s'’\w<>]{0,15}")
 _AND = re.compile(r"\s+(?:and|en)\s+")
 # between two names of a list, perhaps after the first one's bracket: "Keller (VVD), "
 _LISTED = re.compile(r"(?:\s*\([^()]{1,40}\))?(?:\s*,\s*|\s*,?\s+(?:and|en|&)\s+)")
+_OF_END = re.compile(r"\b(?:van|of)\s*$", re.IGNORECASE)
 _LOWER_WORD = re.compile(r"\s*[a-zà-ÿ]")
 
 _STOP = re.compile(r"[.;!?]")
@@ -168,6 +169,11 @@ def _look_for_person(reading: _Reading, candidate: _Candidate) -> _Chunk | None:
     found = _person_before(reading, candidate.start, floor)
     if found is None and reading.rules.extraction.inversion:
         found = _person_after(reading, candidate.end, ceiling)  # "Na zes jaar vertrekt X"
+        if found is not None and _OF_END.search(reading.text, candidate.start, candidate.end):
+            # "De opvolger van Piet Bakker is Jan de Vries": the name after "van" is whose
+            # successor; the person comes after it (kept when none does: the label is not
+            # the slots' to decide)
+            found = _person_after(reading, found.end, ceiling) or found
     return found or _person_inside(reading, candidate.start, candidate.end)
 
 

@@ -374,3 +374,19 @@ def test_who_appoints_is_no_employer() -> None:
         "en",
     )
     assert found.new_employer == "Colorado Department of Public Health and Environment"
+
+
+def test_whose_successor_or_departure_it_is_is_neither_person_nor_employer() -> None:
+    # written for this test; the tuning half's "X is de opvolger van Y" (nl-0429) is kept
+    assert classify("De opvolger van Piet Bakker is Jan de Vries.", "nl").person == "Jan de Vries"
+    found = classify(
+        "Na het vertrek van Piet Bakker wordt Jan de Vries de nieuwe directeur van Heijmans.", "nl"
+    )
+    assert (found.person, found.new_employer) == ("Jan de Vries", "Heijmans")
+    # (nl-0429, https://www.iex.nl/Nieuws/756769/Nieuwe-CEO-Philips-benoemd.aspx)
+    found = classify(
+        "Jakobs is daarmee de opvolger van Frans van Houten, die 12 jaar aan het roer stond "
+        "bij Philips.",
+        "nl",
+    )
+    assert found.person == "Jakobs"
