@@ -121,6 +121,9 @@ def _aside(reading: _Reading, chunk: _Chunk, floor: int) -> bool:
         return True
     introduced = reading.rules.extraction.introduced_by
     found = introduced.search(text, max(floor, chunk.start - 50), chunk.start)
+    clause = reading.rules.extraction.clause_words
+    if found is not None and clause is not None and clause.search(text, found.start(), chunk.start):
+        found = None  # "de Raad van Toezicht gevraagd of Petra Reijnhoudt": a new clause
     # only when no other name stands between: not "Savings Bank of Albany said Thomas Bilbao"
     return found is not None and not any(
         c.end > found.start() and c.start < chunk.start for c in reading.chunks if c is not chunk

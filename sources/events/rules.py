@@ -116,6 +116,7 @@ class _Extraction:
     particles: frozenset[str]
     affiliation: re.Pattern[str]
     affiliation_before: re.Pattern[str]
+    clause_words: re.Pattern[str] | None  # "gevraagd of X": a new clause, X not in passing
     introduced_by: re.Pattern[str]  # "bij PostNL", "van het Britse kledingmerk Ted Baker"
     adjective: re.Pattern[str] | None
     org_heads: re.Pattern[str] | None  # "gemeente " right before a name: "gemeente Woerden"
@@ -232,6 +233,11 @@ def _extraction(raw: Mapping[str, Any], macros: Mapping[str, str]) -> _Extractio
         particles=frozenset(w.casefold() for w in spec["connectors"]),
         affiliation=re.compile(rf"\s+(?:{words})\s+"),
         affiliation_before=re.compile(rf"(?:{words})\s+(?:{articles}\s+)?$", re.IGNORECASE),
+        clause_words=(
+            re.compile(rf"\s(?:{'|'.join(map(re.escape, spec['clause_words']))})\s")
+            if spec.get("clause_words")
+            else None
+        ),
         introduced_by=re.compile(
             rf"(?<!\w)(?:{words})\s+(?:[^\s,;:()]+\s+){{0,3}}$", re.IGNORECASE
         ),
