@@ -64,12 +64,15 @@ def parse_feed(
     guard = guarded(body, response_headers, max_entries=max_entries)
     # Entries become plain text (below), so feedparser's HTML sanitising and its rewriting
     # of links inside that HTML would be a fifth of the parse spent on nothing.
-    parsed = feedparser.parse(
-        io.BytesIO(guard.body),
-        response_headers=guard.headers,
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(guard.body),
+            response_headers=guard.headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:  # its loose parser's own bugs on broken markup (KeyError...)
+        raise NotAFeedError(f"the feed parser failed on it ({type(exc).__name__})") from exc
     bozo = str(parsed.get("bozo_exception")) if parsed.get("bozo") else None
     problem = "; ".join(p for p in (guard.problem, bozo) if p) or None
     title = _plain(parsed.feed.get("title", ""))

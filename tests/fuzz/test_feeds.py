@@ -77,6 +77,19 @@ def test_references_to_characters_xml_has_are_kept() -> None:
     assert [entry.title for entry in parsed.entries] == ["\U0001f600é x"]
 
 
+LOOSE_PARSER_KEY_ERROR = (
+    b'<rss version="2.0"><channel><title>T</title><item><LINK<item</item></channel></rss>',
+    {},
+)
+"""Cut to one entry, feedparser's loose parser ends a link it never started: KeyError."""
+
+
+def test_a_document_that_breaks_feedparser_is_no_feed() -> None:
+    body, headers = LOOSE_PARSER_KEY_ERROR
+    with pytest.raises(NotAFeedError, match=r"feed parser failed on it \(KeyError\)"):
+        parse_feed(body, url="https://example.org/feed", headers=headers, max_entries=1)
+
+
 def test_an_encoding_name_with_a_nul_is_no_feed() -> None:
     body, headers = NUL_IN_ENCODING
     with pytest.raises(NotAFeedError, match="encoding"):
@@ -87,6 +100,7 @@ def test_an_encoding_name_with_a_nul_is_no_feed() -> None:
 @given(feed_documents(), st.integers(1, 300))
 @example(NUL_IN_ENCODING, 1)
 @example(OUT_OF_RANGE_REFERENCE, 1)
+@example(LOOSE_PARSER_KEY_ERROR, 1)
 def test_a_feed_parses_or_is_a_source_error_within_the_caps(
     document: tuple[bytes, dict[str, str]], max_entries: int
 ) -> None:
