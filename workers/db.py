@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.schema import Member
@@ -107,3 +107,13 @@ def insert_or_ignore(session: Session, model: type[Any], *unique: str) -> Any:
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(table).on_conflict_do_nothing(index_elements=list(unique))
+
+
+def refresh_statistics(engine: Engine, *tables: str) -> None:
+    """``ANALYZE`` the tables on PostgreSQL, so the planner knows how big they have grown
+    (SQLite's planner uses an index for a lookup without statistics)."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as connection:
+        connection.execute(text(f"ANALYZE {', '.join(tables)}"))
+        connection.commit()

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from models.names import company_key
 from models.schema import Suppression
 from workers.app import App
-from workers.db import transaction
+from workers.db import refresh_statistics, transaction
 from workers.diskfull import disk_full_error, is_disk_full
 from workers.services.pool_employers import BatchNames
 from workers.services.pool_members import (
@@ -93,6 +93,9 @@ class _Importer:
         self.employers: dict[str, tuple[int, bool]] = {}
         """Employer key -> (id, has a website)."""
         self.recruiters: dict[str, int] = {}
+        self.created_since = self.analyzed_at = 0
+        """New members since the planner's statistics were last refreshed, and how many
+        the import had created then."""
 
     def write(self, rows: list[Line]) -> None:
         """Write the rows, a batch at a time; a refused batch again row by row."""
@@ -105,6 +108,22 @@ class _Importer:
                 for row in rows:
                     self._write_alone(row)
                 rows = []
+
+    def _refresh_statistics(self, created: int) -> None:
+        """ANALYZE the tables an import grows each time its new members doubled them.
+
+        PostgreSQL plans a batch's lookups (2,000 external ids or emails) from its
+        statistics; a table that grew from nothing without them (autovacuum off, or not yet
+        run) is planned as tiny, and after five executions the prepared lookup keeps a
+        generic plan that scans the whole table for each batch: seconds a batch at
+        400,000 members, the import quadratic.
+        """
+        self.created_since += created
+        if self.created_since < max(20_000, self.analyzed_at):
+            return
+        self.analyzed_at += self.created_since
+        self.created_since = 0
+        refresh_statistics(self.app.engine, "member", "employer", "source")
 
     def _write_alone(self, row: Line) -> None:
         try:
@@ -125,6 +144,7 @@ class _Importer:
         self.recruiters.update(recruiters.maps[0])
         for _, outcome in written.outcomes:
             self.report.count(outcome)
+        self._refresh_statistics(sum(o == "created" for _, o in written.outcomes))
         self.report.rejected.extend(written.rejected)
         self.report.warnings.extend(written.warnings)
         return written.rest
