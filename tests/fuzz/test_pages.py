@@ -8,10 +8,12 @@ import re
 import zlib
 
 import brotli
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sources.decoding import BodyDecoder, DecodeError, OverflowBody
+from sources.markup import bounded
 from sources.pages import people_on_page, profile_of
 from sources.pages.decoding import _MAX_CANDIDATES, _decoded
 from tests.fuzz.hostile import CONTENT_TYPES, html_pages, mutated
@@ -100,3 +102,22 @@ def test_a_body_decodes_within_its_room_or_is_a_decode_error(
         decoder.finish()
     except (DecodeError, OverflowBody):
         pass
+
+
+@pytest.mark.parametrize(
+    "opener",
+    [
+        '<div class="<!--">',  # what the fuzzing found (a 2 MB page: 45 s of CPU)
+        "<div class=<!-- >",
+        "<div title='<script>'>",
+        '<div title="<style>" data-x=">">',
+    ],
+)
+def test_markup_in_an_attribute_value_does_not_switch_off_the_nesting_bound(opener: str) -> None:
+    # The depth scan read "<!--" (or "<script>") inside the value as the parser would not,
+    # skipped the rest of the page, and Lexbor got it unbounded.
+    html = "<!doctype html><html><body>" + opener + "<b c=1></div>x" * 100_000 + "-->"
+
+    assert bounded(html) != html
+    with cpu_bound(2.0):
+        people_on_page(html, url=URL)
