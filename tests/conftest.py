@@ -12,6 +12,17 @@ PG_ADMIN_URL = os.environ.get("KEEPWARM_TEST_PG", "postgresql://postgres@127.0.0
 REDIS_URL = os.environ.get("KEEPWARM_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
+@pytest.fixture(autouse=True)
+def _rules_alone() -> Iterator[None]:
+    """Detection with the rules alone after every test: a test that turned the learned
+    model on (an App built with KEEPWARM_EVENT_MODEL=on, the CLI) must not leave the
+    process-wide switch on for the tests after it."""
+    from sources.events.learned import use_model
+
+    yield
+    use_model(False)
+
+
 def _unavailable(service: str, error: Exception) -> None:
     message = f"{service} is not reachable ({error}); integration tests need it"
     if os.environ.get("CI", "").lower() == "true":

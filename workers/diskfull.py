@@ -56,6 +56,12 @@ def is_disk_full(exc: BaseException, folder: Path | None = None) -> bool:
     return False
 
 
+def database_full(exc: BaseException, database_url: str) -> bool:
+    """``is_disk_full`` for the database at ``database_url`` (its folder's free space
+    decides what an SQLite I/O error means)."""
+    return is_disk_full(exc, database_folder(database_url))
+
+
 def _says_full(exc: BaseException, folder: Path | None) -> bool:
     if isinstance(exc, DiskFullError):
         return True

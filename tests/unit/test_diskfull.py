@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from workers.diskfull import DiskFullFlag, disk_full_error, is_disk_full
+from workers import diskfull
+from workers.diskfull import DiskFullFlag, database_full, disk_full_error, is_disk_full
 
 
 def sqlite_error(tmp_path: Path, statements: list[str]) -> OperationalError:
@@ -44,13 +45,21 @@ def test_other_database_errors_are_not(tmp_path: Path) -> None:
     assert not is_disk_full(sqlite_error(tmp_path, ["SELECT * FROM missing"]))
 
 
-def test_an_io_error_is_a_full_disk_only_where_the_disk_has_no_room(tmp_path: Path) -> None:
+def test_an_io_error_is_a_full_disk_only_where_the_disk_has_no_room(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sqlite3
 
     io_error = sqlite3.OperationalError("disk I/O error")
+    url = f"sqlite:///{tmp_path / 'keepwarm.db'}"
 
     assert not is_disk_full(io_error, tmp_path)  # this test's disk has room
+    assert not database_full(io_error, url)
     assert not is_disk_full(io_error)
+    monkeypatch.setattr(diskfull, "free_bytes", lambda folder: 0)
+    assert is_disk_full(io_error, tmp_path)
+    assert database_full(io_error, url)  # the poll and import paths ask this way
+    assert not database_full(io_error, "postgresql+psycopg://db.example/keepwarm")
 
 
 def test_enospc_is_a_full_disk() -> None:

@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import structlog
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
@@ -32,7 +33,7 @@ from models.names import company_key
 from models.schema import Suppression
 from workers.app import App
 from workers.db import refresh_statistics, transaction
-from workers.diskfull import disk_full_error, is_disk_full
+from workers.diskfull import database_full, disk_full_error
 from workers.services.pool_employers import BatchNames
 from workers.services.pool_members import (
     Line,
@@ -46,6 +47,8 @@ from workers.services.pool_members import (
 from workers.services.pool_rows import TOPIC_WARNING, PoolRow, parse_row, read_rows
 from workers.services.privacy import Suppressed, is_suppressed
 from workers.services.tables import ImportReport, Progress, Rejection, batched
+
+log = structlog.get_logger(__name__)
 
 BATCH_ROWS = 2000
 TAKEN = "the email or external id belongs to another member"
@@ -103,7 +106,8 @@ class _Importer:
             try:
                 rows = self._commit(rows)
             except DBAPIError as exc:
-                if is_disk_full(exc):  # no row is at fault: row by row would reject them all
+                # No row is at fault: row by row would reject them all
+                if database_full(exc, self.app.settings.effective_database_url):
                     raise disk_full_error(self.app.settings.effective_database_url) from exc
                 for row in rows:
                     self._write_alone(row)
@@ -123,7 +127,12 @@ class _Importer:
             return
         self.analyzed_at += self.created_since
         self.created_since = 0
-        refresh_statistics(self.app.engine, "member", "employer", "source")
+        try:
+            refresh_statistics(self.app.engine, "member", "employer", "source")
+        except DBAPIError as exc:  # the batch is committed: statistics only speed up the next
+            if database_full(exc, self.app.settings.effective_database_url):
+                raise disk_full_error(self.app.settings.effective_database_url) from exc
+            log.warning("pool_import.analyze_failed", error=type(exc).__name__)
 
     def _write_alone(self, row: Line) -> None:
         try:
@@ -131,7 +140,7 @@ class _Importer:
         except IntegrityError:
             self.report.rejected.append(Rejection(row[0], TAKEN))
         except DBAPIError as exc:
-            if is_disk_full(exc):
+            if database_full(exc, self.app.settings.effective_database_url):
                 raise disk_full_error(self.app.settings.effective_database_url) from exc
             self.report.rejected.append(Rejection(row[0], REFUSED))
 
@@ -144,9 +153,9 @@ class _Importer:
         self.recruiters.update(recruiters.maps[0])
         for _, outcome in written.outcomes:
             self.report.count(outcome)
-        self._refresh_statistics(sum(o == "created" for _, o in written.outcomes))
         self.report.rejected.extend(written.rejected)
         self.report.warnings.extend(written.warnings)
+        self._refresh_statistics(sum(o == "created" for _, o in written.outcomes))
         return written.rest
 
 

@@ -11,7 +11,7 @@ import structlog
 
 from models.schedule import bounded_seconds
 from workers.app import App
-from workers.diskfull import DiskFullError, disk_full_error, is_disk_full
+from workers.diskfull import DiskFullError, database_full, disk_full_error
 from workers.services.polling.parsing import parse
 from workers.services.polling.politeness import fetch
 from workers.services.polling.state import Body, Busy, Changed, Unchanged, failure, load_states
@@ -76,7 +76,8 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
             else:
                 record_failure(app, state.id, outcome.error, now)
         except Exception as exc:  # a bug or a refused row: this source's error, not the batch's
-            if is_disk_full(exc):  # nobody's error: the batch stops and is owed again
+            # Nobody's error: the batch stops and is owed again
+            if database_full(exc, app.settings.effective_database_url):
                 release(app, source_ids, now)
                 raise disk_full_error(app.settings.effective_database_url) from exc
             record_failure(app, state.id, failure(state, exc).error, now)

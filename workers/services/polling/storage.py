@@ -26,7 +26,7 @@ from sources.fetch import FetchResult
 from sources.watch import PAGE_KINDS
 from workers.app import App
 from workers.db import transaction
-from workers.diskfull import disk_full_error, is_disk_full
+from workers.diskfull import database_full, disk_full_error
 from workers.metrics import count
 from workers.services.polling.state import Changed, Fetched, SourceState
 
@@ -133,7 +133,8 @@ def record_polled(app: App, now: datetime, answers: Answers) -> None:
                 connection.execute(statement, rows)
         return
     except Exception as exc:
-        if is_disk_full(exc):  # no row is at fault: row by row would blame each source
+        # No row is at fault: row by row would blame each source
+        if database_full(exc, app.settings.effective_database_url):
             raise disk_full_error(app.settings.effective_database_url) from exc
         log.warning("sources.batch_refused", sources=sum(len(r) for _, r in statements))
     for statement, rows in statements:
