@@ -35,7 +35,14 @@ def _names(text: str) -> frozenset[str]:
 # and so is a ">" in a quoted attribute value. Read otherwise, a value holding "<!--" or
 # "<script>" opened a comment or raw text here that the parser never opens, and the scan
 # skipped the rest of the page unbounded (1.4 MB of ``<b c=1></div>x``: 21 s of Lexbor).
-_TAG = re.compile(r"""<(/?)([A-Za-z][^\s/<>]*)((?:[^>=]|=\s*"[^"]*"?|=\s*'[^']*'?|=)*)>?|<!--""")
+# A value is quoted only after an attribute's name and its "=": an attribute name may
+# begin with "=" or a quote (``<div ="x>`` is one attribute named ``="x``, and the tag
+# ends at its ">"), as the tokenizer's attribute-name state reads it.
+_TAG = re.compile(
+    r"""<(/?)([A-Za-z][^\s/<>]*)"""
+    r"""((?:[\s/]*[^\s/>][^\s/>=]*(?:\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s>]*))?)*[\s/]*)>?"""
+    r"""|<!--"""
+)
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed"})
 _RAW_END = {name: re.compile(rf"</{name}", re.I) for name in _RAW_TEXT}
 _VOID = _names(

@@ -111,6 +111,9 @@ def test_a_body_decodes_within_its_room_or_is_a_decode_error(
         "<div class=<!-- >",
         "<div title='<script>'>",
         '<div title="<style>" data-x=">">',
+        '<div ="x>',  # '="x' is an attribute's name: the tag ends at its '>'
+        '<div/="x>',
+        '<a b= =">',
     ],
 )
 def test_markup_in_an_attribute_value_does_not_switch_off_the_nesting_bound(opener: str) -> None:
