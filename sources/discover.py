@@ -53,7 +53,10 @@ def feed_links(html: str, base_url: str) -> list[str]:
 
 @dataclass(frozen=True)
 class FeedSearch:
-    """The feed found (None: none), and why pages were not fetched (``url: reason``)."""
+    """The feed found (None: none), and why pages could not be read (``url: reason``): the
+    website's own page for any reason (a 404, a timeout), a feed candidate only when
+    robots.txt or the host's limits kept it from being fetched (most candidates are
+    guesses that 404)."""
 
     feed: str | None
     refused: tuple[str, ...] = ()

@@ -84,7 +84,7 @@ def test_discover_skips_disallowed_pages_says_so_and_finds_an_allowed_feed(
 
     assert result.exit_code == 0, result.output
     assert f"added {httpserver.url_for('/rss')}" in result.output
-    assert f"not fetched: {httpserver.url_for('/feed')}: robots.txt disallows" in result.output
+    assert f"not read: {httpserver.url_for('/feed')}: robots.txt disallows" in result.output
     assert "/feed" not in fetched(httpserver)
 
 

@@ -121,7 +121,7 @@ def sources_discover(ctx: click.Context) -> None:
                 markup=False,
             )
             for refusal in found.refused:
-                console.print(f"  not fetched: {refusal}", markup=False)
+                console.print(f"  not read: {refusal}", markup=False)
 
 
 @click.command("check-source")

@@ -293,7 +293,8 @@ class Discovery:
     feed: str | None
     added: bool
     refused: tuple[str, ...] = ()
-    """Pages not fetched and why (robots.txt, host limits): ``url: reason``."""
+    """Pages that could not be read and why (the website itself, robots.txt, host
+    limits): ``url: reason``."""
 
 
 def discover_sources(app: App, now: datetime) -> list[Discovery]:
