@@ -42,8 +42,9 @@ class PollResult:
 
 def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResult:
     """Poll a batch of sources at once; record every outcome and each next poll. On a
-    full disk (DiskFullError) nothing of the batch is recorded and its sources are due
-    again: the items already stored are known by their keys when they are polled again."""
+    full disk (DiskFullError) the batch stops: its sources whose failure was not already
+    recorded are due again, and the items already stored are known by their keys when
+    they are polled again."""
     states = load_states(app, source_ids)
     # Fetches wait on the network, so they overlap on the fetch pool; parsing wants the
     # CPU, so it stays on this thread, one body at a time, as the fetches come back.
@@ -54,6 +55,7 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
     )
     result = PollResult()
     answers = Answers(busy=[], unchanged=[], changed=[])
+    failed: set[int] = set()  # recorded with their backoff as the loop goes
     for state, fetched in zip(states, fetches, strict=True):
         try:
             outcome = (
@@ -75,16 +77,18 @@ def poll_sources(app: App, source_ids: Sequence[int], now: datetime) -> PollResu
                 answers.changed.append(row)
             else:
                 record_failure(app, state.id, outcome.error, now)
+                failed.add(state.id)
         except Exception as exc:  # a bug or a refused row: this source's error, not the batch's
             # Nobody's error: the batch stops and is owed again
             if database_full(exc, app.settings.effective_database_url):
-                release(app, source_ids, now)
+                release(app, [i for i in source_ids if i not in failed], now)
                 raise disk_full_error(app.settings.effective_database_url) from exc
             record_failure(app, state.id, failure(state, exc).error, now)
+            failed.add(state.id)
     try:
         record_polled(app, now, answers)
     except DiskFullError:
-        release(app, source_ids, now)
+        release(app, [i for i in source_ids if i not in failed], now)
         raise
     log.info(
         "sources.polled",
