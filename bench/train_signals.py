@@ -20,7 +20,6 @@ left out, and weights are rounded, so the file stays small.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from collections import Counter, defaultdict
@@ -36,14 +35,12 @@ from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.calibrate import isotonic
+from bench.calibrate import development_records, isotonic
 from sources.events.decisions import text_features
 from sources.events.learned import MODEL_FILE, FeatureSpec, Model, to_data
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "sources/rules" / MODEL_FILE
-REAL = sorted((ROOT / "tests/data").glob("signals-real-*.jsonl"))
-DEV = ROOT / "tests/data/corpus/signals-dev.jsonl"
 LABELS = ("none", "job_change", "award", "company_news")
 EVENT_LABELS = LABELS[1:]
 SPECS = {
@@ -76,20 +73,6 @@ def host(record: Record) -> str:
     if source.startswith("github:"):
         return source.split("@")[0]
     return (urlsplit(source).hostname or "").lower().removeprefix("www.")
-
-
-def development_records() -> list[Record]:
-    """The tuning half of the real data and the old development set, in file order."""
-    records: list[Record] = []
-    for path in [*REAL, DEV]:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                if record.get("split", "tune") == "tune":
-                    first = hashlib.sha256(host(record).encode()).hexdigest()[0]
-                    assert path == DEV or first in "01234567", record["id"]
-                    records.append(record)
-    return records
 
 
 def featurised(records: Sequence[Record], spec: FeatureSpec) -> list[list[str]]:

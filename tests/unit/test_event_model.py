@@ -3,8 +3,7 @@ it steps aside for the rules' negatives, and ``keepwarm explain --text`` shows i
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,12 +109,7 @@ def test_explain_shows_the_decision_and_the_weightiest_features(tmp_path: Path) 
 
 def _trainer():  # type: ignore[no-untyped-def]
     pytest.importorskip("sklearn")
-    spec = importlib.util.spec_from_file_location("train_signals", ROOT / "bench/train_signals.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_signals"] = module
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("bench.train_signals")
 
 
 def test_training_is_deterministic_and_never_reads_the_held_out_half() -> None:

@@ -8,25 +8,16 @@ published, each with the address of its page. The scoring the benchmark uses for
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
+import importlib
 from types import ModuleType
 
 import pytest
 
 from sources.events import classify
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "eval_signals.py"
-
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_signals_slots", BENCH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("bench.eval_signals")
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,7 @@ checked separately against the targets.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import importlib
 import time
 from pathlib import Path
 from types import ModuleType
@@ -18,7 +17,6 @@ import pytest
 from sources.events import Event, classify, detect_language
 
 DEV_SET = Path(__file__).resolve().parents[1] / "data" / "corpus" / "signals-dev.jsonl"
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "eval_signals.py"
 
 JOB, AWARD, NEWS, NONE = "job_change", "award", "company_news", "none"
 
@@ -642,12 +640,7 @@ def test_none_has_no_fields() -> None:
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_signals", BENCH)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("bench.eval_signals")
 
 
 def test_the_development_set_meets_the_targets() -> None:
